@@ -1,0 +1,140 @@
+"""The library API: ``check(paths, config) -> Report``. The CLI is a thin layer over it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from curriculum_cli.config import Config
+from curriculum_cli.errors import InputError
+from curriculum_cli.findings import Finding, Severity, normalize
+from curriculum_cli.load.curriculum import display_path, find_root, load_curriculum, load_plan
+from curriculum_cli.model.curriculum import Curriculum, Lesson
+from curriculum_cli.rules.context import LessonContext
+from curriculum_cli.rules.engine import RuleCrash, run_rules, selected
+from curriculum_cli.rules.registry import all_rules
+
+
+@dataclass
+class Report:
+    """The outcome of one run: findings, tool errors and what was checked."""
+
+    findings: list[Finding] = field(default_factory=list)
+    #: Tool errors (unreadable files, rule crashes): exit code 2.
+    errors: list[str] = field(default_factory=list)
+    #: Counters such as ``files``, ``lessons``, ``blocks``.
+    stats: dict[str, int] = field(default_factory=dict)
+    #: Sentences about what was and was not checked (for review notes).
+    notes: list[str] = field(default_factory=list)
+
+    def count(self, key: str, amount: int = 1) -> None:
+        self.stats[key] = self.stats.get(key, 0) + amount
+
+    def failed(self, threshold: Severity) -> bool:
+        return any(f.severity.at_least(threshold) for f in self.findings)
+
+
+def _is_planning_doc(path: Path) -> bool:
+    try:
+        head = path.read_text(encoding="utf-8", errors="replace")[:4096]
+    except OSError:
+        return False
+    return any(line.lstrip("\ufeff").lower().startswith("# lesson") for line in head.splitlines()[:20])
+
+
+def _under(path: str, selection: list[Path]) -> bool:
+    resolved = Path(path).resolve()
+    return any(resolved == chosen or chosen in resolved.parents for chosen in selection)
+
+
+def _lesson_selected(lesson: Lesson, selection: list[Path]) -> bool:
+    paths = ([lesson.plan.path] if lesson.plan else []) + lesson.artifacts
+    return any(_under(p, selection) for p in paths)
+
+
+class _Run:
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self.report = Report()
+        self.rules = all_rules()
+        self.services: dict[str, Any] = {}
+
+    def close(self) -> None:
+        for service in self.services.values():
+            closer = getattr(service, "close", None)
+            if callable(closer):
+                closer()
+
+    def _add(self, findings: Iterable[Finding]) -> None:
+        self.report.findings.extend(findings)
+
+    def standalone(self, files: list[Path]) -> None:
+        """Planning docs outside any curriculum: document rules only."""
+        for path in files:
+            try:
+                plan_doc = load_plan(path, display_path(path))
+            except InputError as error:
+                self.report.errors.append(str(error))
+                continue
+            self.report.count("files")
+            self._add(run_rules(selected(self.rules, self.config, "plan"), plan_doc, plan_doc.path, self.config))
+        if files:
+            self.report.notes.append("cross-document rules skipped: no curriculum root (course.md or curriculum.yaml) found")
+
+    def curriculum(self, root: Path, selection: list[Path]) -> None:
+        curriculum = load_curriculum(root, self.config, self.report.errors)
+        chosen = [lesson for lesson in curriculum.lessons if _lesson_selected(lesson, selection)]
+        plan_rules = selected(self.rules, self.config, "plan")
+        lesson_rules = selected(self.rules, self.config, "lesson")
+        for lesson in chosen:
+            self.report.count("lessons")
+            self.report.count("files", 1 + len(lesson.artifacts))
+            if lesson.plan:
+                self._add(run_rules(plan_rules, lesson.plan, lesson.plan.path, self.config))
+            context = LessonContext(lesson, curriculum, self.config, self.services)
+            path = lesson.plan.path if lesson.plan else (lesson.artifacts or [str(root)])[0]
+            self._add(run_rules(lesson_rules, context, path, self.config))
+        self._curriculum_rules(curriculum, selection)
+
+    def _curriculum_rules(self, curriculum: Curriculum, selection: list[Path]) -> None:
+        rules = selected(self.rules, self.config, "curriculum")
+        findings = run_rules(rules, curriculum, str(curriculum.root), self.config)
+        self._add(f for f in findings if _under(f.path, selection))
+
+
+def check(paths: Sequence[Path | str], config: Config | None = None) -> Report:
+    """Check ``paths`` (files or folders) and return every finding.
+
+    A folder may be a curriculum root or any part of one: the whole
+    curriculum is loaded (cross-document rules need it) and findings are kept
+    for what lies under the given paths.  Files outside any curriculum get
+    the single-document rules.
+    """
+    config = config or Config()
+    run = _Run(config)
+    groups: dict[Path, list[Path]] = {}
+    loose: list[Path] = []
+    try:
+        for raw in paths:
+            path = Path(raw)
+            if not path.exists():
+                run.report.errors.append(f"{raw}: no such file or directory")
+                continue
+            root = find_root(path)
+            if root is not None:
+                groups.setdefault(root, []).append(path.resolve())
+            elif path.is_dir():
+                loose.extend(p for p in sorted(path.rglob("*.md")) if _is_planning_doc(p))
+            else:
+                loose.append(path)
+        run.standalone(loose)
+        for root, selection in groups.items():
+            run.curriculum(root, selection)
+    except RuleCrash as crash:
+        run.report.errors.append(str(crash))
+    finally:
+        run.close()
+    run.report.findings = normalize(run.report.findings)
+    return run.report

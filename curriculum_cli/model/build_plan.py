@@ -1,0 +1,405 @@
+"""Document tree -> :class:`LessonPlan`.
+
+Parts are recognized by name wherever they sit (any heading level, a bold
+label, or, for tables, by their columns), through the alias table ``PARTS``
+that also covers older documents of the pipeline (FORMAT.md section 3).
+Nothing here raises on odd input: what cannot be read becomes a
+:class:`~curriculum_cli.model.plan.Problem` with its line.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from curriculum_cli.model import plan as m
+from curriculum_cli.model.depth import parse_depth, parse_type
+from curriculum_cli.parse.markdown import (
+    Document,
+    ListBlock,
+    Paragraph,
+    Section,
+    Table,
+    fields_in,
+    strip_markup,
+    words,
+)
+
+#: Canonical part -> phrases that name it (matched as whole words, in order;
+#: a leading ``^`` anchors the phrase at the start of the title).
+PARTS: dict[str, tuple[str, ...]] = {
+    "phase1": ("^phase 1", "^student state", "^orient"),
+    "concepts": ("relevant concepts", "concepts the student has", "student has"),
+    "mental_models": ("mental models",),
+    "not_covered": ("not covered",),
+    "readiness": ("readiness",),
+    "phase2": ("^phase 2", "^analyze", "^analysis", "^analyse"),
+    "target_concept": ("target concept",),
+    "prerequisites": ("prerequisites table", "prerequisites"),
+    "gap_resolution": ("gap resolution",),
+    "misconceptions": ("misconceptions table", "misconceptions addressed", "misconceptions"),
+    "examples": ("examples planned", "examples used", "examples"),
+    "phase3": ("^phase 3", "^design"),
+    "narrative": ("narrative arc", "narrative"),
+    "modalities": ("modalities planned", "modalities used", "modalities"),
+    "cognitive_load": ("cognitive load assessment", "cognitive load"),
+    "connections": ("connections to prior concepts", "connections"),
+    "scope": ("scope boundaries", "scope"),
+    "outline": ("lesson outline", "outline"),
+    "checklists": ("checklists", "checklist"),
+    "built": ("what was actually built",),
+    "components": ("components used",),
+    "analogies": ("analogies used",),
+    "improvement_summary": ("improvement summary",),
+}
+
+#: Parts whose table is recognized by its columns: part -> (required header words).
+TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
+    "prerequisites": ("required depth",),
+    "misconceptions": ("misconception",),
+    "modalities": ("modality",),
+    "connections": ("prior concept",),
+    "concepts": ("concept", "depth", "source"),
+    "examples": ("example", "type"),
+}
+
+_REVIEW_TITLE = re.compile(r"^review\b", re.IGNORECASE)
+_TITLE = re.compile(
+    r"^Lesson\s*:?\s*(?P<slug>[^\s(]+)\s*(?:\((?P<rest>[^)]*)\))?", re.IGNORECASE
+)
+_MODULE = re.compile(r"module\s+(?P<id>\d+(?:\.\d+)*)", re.IGNORECASE)
+_LESSON_NO = re.compile(r"lesson\s+(?P<n>\d+)", re.IGNORECASE)
+_CITATION = re.compile(r"^\s*`?(?P<slug>[A-Za-z0-9][\w.-]*)`?\s*\((?P<ref>\d+(?:\.\d+){1,2})\)")
+_DEFERRAL = re.compile(
+    r"\((?P<kind>lesson|module)\s+(?P<num>[\d.]+)\s*(?::\s*(?P<slug>[\w.-]+))?[^)]*\)\s*$",
+    re.IGNORECASE,
+)
+_NUMBER = re.compile(r"\d+")
+_OUTLINE = re.compile(r"^(?P<n>\d+)[.)]\s*(?P<title>.*)$")
+
+
+def part_of(title: str) -> str | None:
+    """The canonical part a heading or label names, or ``None``."""
+    have = words(title)
+    for part, phrases in PARTS.items():
+        for phrase in phrases:
+            want = words(phrase)
+            starts = range(1) if phrase.startswith("^") else range(len(have) - len(want) + 1)
+            for start in starts:
+                if have[start : start + len(want)] == want:
+                    return part
+    return None
+
+
+def table_part(table: Table) -> str | None:
+    header = " | ".join(table.header)
+    for part, columns in TABLE_COLUMNS.items():
+        if all(table.column(c) is not None or _contains(header, c) for c in columns):
+            return part
+    return None
+
+
+def _contains(text: str, phrase: str) -> bool:
+    return " ".join(words(phrase)) in " ".join(words(text))
+
+
+def parse_citation(text: str, line: int | None = None) -> m.Citation:
+    raw = strip_markup(text)
+    match = _CITATION.match(raw)
+    if not match:
+        return m.Citation(raw=raw, line=line)
+    parts = match["ref"].split(".")
+    module_id = ".".join(parts[:2])
+    number = int(parts[2]) if len(parts) == 3 else None
+    return m.Citation(raw=raw, slug=match["slug"], module_id=module_id, lesson_number=number, line=line)
+
+
+def _depth(text: str, line: int) -> m.DepthCell:
+    value = parse_depth(strip_markup(text))
+    return m.DepthCell(raw=value.raw, depth=value.depth, raised_from=value.raised_from, line=line)
+
+
+class _PlanBuilder:
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self.plan = m.LessonPlan(path=doc.path)
+
+    # ----------------------------------------------------------------- driver
+    def build(self) -> m.LessonPlan:
+        plan_sections: list[Section] = []
+        review_sections: list[Section] = []
+        for section in self.doc.root.children:
+            self._split(section, plan_sections, review_sections)
+        self._header()
+        for section in plan_sections:
+            self._section(section)
+        for block in self.doc.root.blocks:  # tables before any heading
+            if isinstance(block, Table):
+                self._table(block, None)
+        self._review_parts(review_sections)
+        return self.plan
+
+    def _split(self, section: Section, plan: list[Section], reviews: list[Section]) -> None:
+        if _REVIEW_TITLE.match(strip_markup(section.title)) and section.level <= 2:
+            reviews.append(section)
+            return
+        plan.append(section)
+        if part_of(section.title) in ("outline", "checklists"):
+            return  # their subsections are outline steps and checklist groups
+        for child in section.children:
+            self._split(child, plan, reviews)
+
+    def problem(self, code: str, line: int | None, message: str, fix: str | None = None) -> None:
+        self.plan.problems.append(m.Problem(code=code, line=line, message=message, fix=fix))
+
+    # ----------------------------------------------------------------- header
+    def _header(self) -> None:
+        header = self.plan.header
+        title = self.doc.title
+        if title is None:
+            self.problem(
+                "P100", 1, "no '# Lesson: <slug> (Module X.Y, Lesson N)' title line",
+                "start the document with '# Lesson: <slug> (Module 2.1, Lesson 2)'",
+            )
+            fields = [f for p in self.doc.root.paragraphs(deep=False) for f in fields_in(p.text, p.line)]
+        else:
+            header.line = title.line
+            header.title = title.title
+            match = _TITLE.match(strip_markup(title.title))
+            if match:
+                header.slug = match["slug"].strip("`*:")
+                rest = match["rest"] or ""
+                module, number = _MODULE.search(rest), _LESSON_NO.search(rest)
+                header.module_id = module["id"] if module else None
+                header.lesson_number = int(number["n"]) if number else None
+            if not match or header.module_id is None or header.lesson_number is None:
+                self.problem(
+                    "P100", title.line,
+                    f"title {title.title!r} does not read as 'Lesson: <slug> (Module X.Y, Lesson N)'",
+                    "write the title as '# Lesson: <slug> (Module 2.1, Lesson 2)'",
+                )
+            fields = title.fields(deep=False)
+            fields += [f for p in self.doc.root.paragraphs(deep=False) for f in fields_in(p.text, p.line)]
+        for field in fields:
+            label = " ".join(words(field.label))
+            if label in ("type", "lesson type"):
+                header.type_raw, header.type_line = field.value, field.line
+                header.type = parse_type(field.value)
+            elif label.startswith("previous"):
+                header.previous = self._ref(field.value, field.line)
+            elif label.startswith("next"):
+                header.next = self._ref(field.value, field.line)
+
+    @staticmethod
+    def _ref(value: str, line: int) -> m.LessonRef:
+        raw = strip_markup(value)
+        slug_match = re.match(r"^([A-Za-z0-9][\w.-]*)", raw)
+        slug = slug_match.group(1) if slug_match else None
+        if slug and slug.lower() in ("none", "n", "na", "first", "last"):
+            slug = None
+        type_match = re.search(r"\(([^)]*)\)", raw)
+        kind = parse_type(type_match.group(1)) if type_match else None
+        return m.LessonRef(raw=raw, slug=slug, type=kind, line=line)
+
+    # ----------------------------------------------------------------- parts
+    def _section(self, section: Section) -> None:
+        part = part_of(section.title)
+        if part is not None:
+            self.plan.sections.setdefault(part, section.line)
+        for block in section.blocks:
+            if isinstance(block, Table):
+                self._table(block, part)
+        handler = getattr(self, f"_part_{part}", None) if part else None
+        if handler is not None:
+            handler(section)
+        for field in section.fields(deep=False):
+            self._field(field.label, field.value, field.line, section)
+
+    def _field(self, label: str, value: str, line: int, section: Section) -> None:
+        part = part_of(label)
+        if part is None:
+            return
+        self.plan.sections.setdefault(part, line)
+        if part == "target_concept" and self.plan.target_concept is None:
+            self.plan.target_concept = value or section.text()
+        elif part == "gap_resolution" and self.plan.gap_resolution is None:
+            self.plan.gap_resolution = m.LabelValue(raw=value, line=line)
+        elif part == "narrative" and self.plan.narrative is None:
+            self.plan.narrative = value
+        elif part == "readiness" and self.plan.readiness is None:
+            self.plan.readiness = value
+
+    def _own_text(self, section: Section) -> str:
+        return "\n".join(p.text for p in section.paragraphs(deep=False)).strip()
+
+    def _part_target_concept(self, section: Section) -> None:
+        self.plan.target_concept = self._own_text(section) or self.plan.target_concept
+
+    def _part_readiness(self, section: Section) -> None:
+        self.plan.readiness = self._own_text(section) or self.plan.readiness
+
+    def _part_narrative(self, section: Section) -> None:
+        self.plan.narrative = self._own_text(section) or self.plan.narrative
+
+    def _part_mental_models(self, section: Section) -> None:
+        self.plan.mental_models += [m.TextItem(text=i.text, line=i.line) for i in section.items(deep=False)]
+
+    def _part_not_covered(self, section: Section) -> None:
+        self.plan.not_covered += [m.TextItem(text=i.text, line=i.line) for i in section.items(deep=False)]
+
+    def _part_outline(self, section: Section) -> None:
+        for child in section.children:
+            match = _OUTLINE.match(strip_markup(child.title))
+            number = int(match["n"]) if match else None
+            title = match["title"] if match else child.title
+            self.plan.outline.append(m.OutlineSection(number=number, title=title, line=child.line))
+
+    def _part_checklists(self, section: Section) -> None:
+        for sub in section.walk():
+            for item in sub.items(deep=False):
+                if item.checked is not None:
+                    self.plan.checklist.append(
+                        m.ChecklistItem(text=item.text, checked=item.checked, group=sub.title, line=item.line)
+                    )
+
+    def _part_cognitive_load(self, section: Section) -> None:
+        load = m.CognitiveLoad(line=section.line)
+        numbered: list[m.TextItem] = []
+        for block in section.all_blocks():
+            if isinstance(block, ListBlock):
+                for item in block.items:
+                    self._load_item(load, item.text, item.line, numbered)
+                    for child in item.children:
+                        if child.ordered:
+                            numbered += [m.TextItem(text=c.text, line=c.line) for c in child.items]
+                if block.ordered:
+                    numbered += [m.TextItem(text=c.text, line=c.line) for c in block.items]
+            elif isinstance(block, Paragraph):
+                for field in fields_in(block.text, block.line):
+                    self._load_item(load, f"**{field.label}:** {field.value}", field.line, numbered)
+        load.concepts = numbered
+        self.plan.cognitive_load = load
+
+    @staticmethod
+    def _load_item(load: m.CognitiveLoad, text: str, line: int, numbered: list[m.TextItem]) -> None:
+        for field in fields_in(text, line):
+            label = " ".join(words(field.label))
+            if "new concept" in label:
+                load.stated_raw, load.stated_line = field.value, field.line
+                number = _NUMBER.search(field.value)
+                load.stated = int(number.group()) if number else None
+            elif label.startswith("previous"):
+                load.previous_load = m.LabelValue(raw=field.value, line=field.line)
+            elif label.startswith("this lesson"):
+                load.this_load = m.LabelValue(raw=field.value, line=field.line)
+            elif label.startswith("assessment"):
+                load.assessment = field.value
+
+    def _part_scope(self, section: Section) -> None:
+        scope = m.Scope(line=section.line)
+        target: list[m.ScopeItem] | None = None
+        for block in section.all_blocks():
+            if isinstance(block, Paragraph):
+                for field in fields_in(block.text, block.line) or []:
+                    label = " ".join(words(field.label))
+                    if "is not" in label or label.endswith(" not about") or "not about" in label:
+                        scope.not_line, target = field.line, scope.not_items
+                    elif "is about" in label:
+                        scope.is_line, target = field.line, scope.is_items
+                    elif "target depth" in label:
+                        scope.target_depth = field.value
+            elif isinstance(block, ListBlock) and target is not None:
+                for item in block.items:
+                    target.append(self._scope_item(item.text, item.line, target is scope.not_items))
+        self.plan.scope = scope
+
+    @staticmethod
+    def _scope_item(text: str, line: int, deferred: bool) -> m.ScopeItem:
+        deferral = None
+        if deferred:
+            match = _DEFERRAL.search(strip_markup(text))
+            if match:
+                deferral = m.Deferral(
+                    raw=match.group(0).strip(), kind=match["kind"].lower(), number=match["num"].rstrip("."),
+                    slug=match["slug"],
+                )
+        return m.ScopeItem(text=text, line=line, deferral=deferral)
+
+    # ----------------------------------------------------------------- tables
+    def _table(self, table: Table, section_part: str | None) -> None:
+        part = table_part(table)
+        if part is None and section_part in TABLE_COLUMNS:
+            part = section_part
+        if part is None or part in self.plan.tables:
+            return
+        self.plan.sections.setdefault(part, table.line)
+        self.plan.tables[part] = m.TableInfo(
+            header=table.header, rows=len(table.rows), line=table.line, end_line=table.end_line
+        )
+        for row in table.ragged_rows():
+            self.problem(
+                "P103", row.line,
+                f"table row has {len(row.cells)} cells, the header has {len(table.header)}",
+                "escape '|' inside cells as '\\|' or add the missing cells",
+            )
+        getattr(self, f"_rows_{part}")(table)
+
+    def _cells(self, table: Table, *columns: tuple[str, ...]) -> Iterable[tuple[int, list[str]]]:
+        indexes = [table.column(*names) for names in columns]
+        for row in table.rows:
+            yield row.line, [strip_markup(row.get(i)) if i is not None else "" for i in indexes]
+
+    def _rows_concepts(self, table: Table) -> None:
+        for line, (name, depth, source, notes) in self._cells(
+            table, ("concept",), ("depth",), ("source",), ("notes",)
+        ):
+            self.plan.concepts.append(
+                m.Concept(name=name, depth=_depth(depth, line), source=parse_citation(source, line), notes=notes, line=line)
+            )
+
+    def _rows_prerequisites(self, table: Table) -> None:
+        for line, (name, required, actual, source, status, reasoning) in self._cells(
+            table, ("concept",), ("required",), ("actual",), ("source",), ("status",), ("reasoning", "notes")
+        ):
+            self.plan.prerequisites.append(
+                m.Prerequisite(
+                    concept=name, required=_depth(required, line), actual=_depth(actual, line),
+                    source=parse_citation(source, line), status=status, reasoning=reasoning, line=line,
+                )
+            )
+
+    def _rows_misconceptions(self, table: Table) -> None:
+        for line, (text, why, negative, where) in self._cells(
+            table, ("misconception",), ("why",), ("negative", "example"), ("where",)
+        ):
+            self.plan.misconceptions.append(
+                m.Misconception(text=text, why=why, negative_example=negative, where=where, line=line)
+            )
+
+    def _rows_examples(self, table: Table) -> None:
+        for line, (name, kind, purpose, why) in self._cells(
+            table, ("example",), ("type", "kind"), ("purpose",), ("why",)
+        ):
+            lowered = kind.lower().lstrip()
+            sort = "positive" if lowered.startswith("positive") else "negative" if lowered.startswith("negative") else None
+            self.plan.examples.append(m.Example(name=name, type_raw=kind, kind=sort, purpose=purpose, why=why, line=line))
+
+    def _rows_modalities(self, table: Table) -> None:
+        for line, (name, what, why) in self._cells(table, ("modality",), ("what",), ("why",)):
+            self.plan.modalities.append(m.Modality(name=name, what=what, why=why, line=line))
+
+    def _rows_connections(self, table: Table) -> None:
+        for line, (prior, how) in self._cells(table, ("prior",), ("how",)):
+            self.plan.connections.append(m.Connection(prior=prior, how=how, line=line))
+
+    # ----------------------------------------------------------------- reviews
+    def _review_parts(self, sections: list[Section]) -> None:
+        from curriculum_cli.model.build_review import build_review
+
+        for section in sections:
+            self.plan.reviews.append(build_review(section, self.problem))
+
+
+def build_plan(doc: Document) -> m.LessonPlan:
+    """Model a parsed planning document. Never raises on odd documents."""
+    return _PlanBuilder(doc).build()

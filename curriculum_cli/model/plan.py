@@ -1,0 +1,246 @@
+"""The typed model of a lesson planning document (FORMAT.md section 3).
+
+Every part keeps the source line it was read from.  Values are kept raw next
+to their parsed form, so rules can report what the author wrote.  The model
+is built by :func:`curriculum_cli.model.build_plan.build_plan`.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from curriculum_cli.model.depth import Depth, LessonType
+
+
+class Node(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    line: int | None = None
+
+
+class Citation(Node):
+    """A lesson citation: ``autograd (2.1)`` or ``autograd (2.1.2)``."""
+
+    raw: str
+    slug: str | None = None
+    module_id: str | None = None
+    lesson_number: int | None = None
+
+
+class DepthCell(Node):
+    raw: str
+    depth: Depth | None = None
+    raised_from: Depth | None = None
+
+
+class LessonRef(Node):
+    """``**Previous lesson:** tensors (BUILD)``."""
+
+    raw: str
+    slug: str | None = None
+    type: LessonType | None = None
+
+
+class Header(Node):
+    title: str = ""
+    slug: str | None = None
+    module_id: str | None = None
+    lesson_number: int | None = None
+    type: LessonType | None = None
+    type_raw: str | None = None
+    type_line: int | None = None
+    previous: LessonRef | None = None
+    next: LessonRef | None = None
+
+
+class TableInfo(Node):
+    """Where a table was found and its header, for column and count rules."""
+
+    header: list[str] = Field(default_factory=list)
+    rows: int = 0
+    end_line: int | None = None
+
+
+class Concept(Node):
+    name: str
+    depth: DepthCell
+    source: Citation
+    notes: str = ""
+
+
+class Prerequisite(Node):
+    concept: str
+    required: DepthCell
+    actual: DepthCell
+    source: Citation
+    status: str = ""
+    reasoning: str = ""
+
+
+class Misconception(Node):
+    text: str
+    why: str = ""
+    negative_example: str = ""
+    where: str = ""
+
+
+class Example(Node):
+    name: str
+    type_raw: str = ""
+    kind: str | None = Field(default=None, description="'positive', 'negative' or None")
+    purpose: str = ""
+    why: str = ""
+
+
+class Modality(Node):
+    name: str
+    what: str = ""
+    why: str = ""
+
+
+class TextItem(Node):
+    text: str
+
+
+class LabelValue(Node):
+    raw: str
+
+
+class CognitiveLoad(Node):
+    stated: int | None = None
+    stated_raw: str | None = None
+    stated_line: int | None = None
+    concepts: list[TextItem] = Field(default_factory=list)
+    previous_load: LabelValue | None = None
+    this_load: LabelValue | None = None
+    assessment: str | None = None
+
+
+class Deferral(BaseModel):
+    """Where a NOT-list item is deferred: ``(lesson 3: nn-module)``."""
+
+    raw: str
+    kind: str = Field(description="'lesson' or 'module'")
+    number: str | None = None
+    slug: str | None = None
+
+
+class ScopeItem(Node):
+    text: str
+    deferral: Deferral | None = None
+
+
+class Scope(Node):
+    is_line: int | None = None
+    not_line: int | None = None
+    is_items: list[ScopeItem] = Field(default_factory=list)
+    not_items: list[ScopeItem] = Field(default_factory=list)
+    target_depth: str | None = None
+
+
+class Connection(Node):
+    prior: str
+    how: str = ""
+
+
+class OutlineSection(Node):
+    number: int | None = None
+    title: str
+
+
+class ChecklistItem(Node):
+    text: str
+    checked: bool
+    group: str = ""
+
+
+class ReviewFinding(Node):
+    severity_raw: str
+    severity: str | None = None
+    title: str
+    retracted: bool = False
+    location: str | None = None
+    issue: str | None = None
+    impact: str | None = None
+    fix: str | None = None
+
+
+class FixRow(Node):
+    number: str = ""
+    severity: str = ""
+    finding: str = ""
+    status_raw: str = ""
+    status: str | None = Field(default=None, description="'FIXED', 'NOT FIXED' or None")
+
+
+class ReviewSummary(Node):
+    critical: int | None = None
+    improvement: int | None = None
+    polish: int | None = None
+
+
+class Review(Node):
+    title: str
+    date: str | None = None
+    iteration: int | None = None
+    max_iterations: int | None = None
+    end_line: int | None = None
+    summary: ReviewSummary | None = None
+    verdict_raw: str | None = None
+    verdict: str | None = None
+    verdict_line: int | None = None
+    fix_title: str | None = None
+    fix_line: int | None = None
+    fix_rows: list[FixRow] = Field(default_factory=list)
+    #: Free sentences of the fix-verification part ("All 9 findings ... addressed").
+    fix_text: list[TextItem] = Field(default_factory=list)
+    findings: list[ReviewFinding] = Field(default_factory=list)
+    notes: str | None = None
+
+
+class Problem(Node):
+    """A part of the document that could not be read as the format says."""
+
+    code: str
+    message: str
+    fix: str | None = None
+
+
+class LessonPlan(BaseModel):
+    """A lesson planning document, with every phase it contains."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    path: str
+    header: Header = Field(default_factory=Header)
+    #: Canonical part name -> line where it was found (see ``PARTS``).
+    sections: dict[str, int] = Field(default_factory=dict)
+    tables: dict[str, TableInfo] = Field(default_factory=dict)
+
+    # Phase 1
+    concepts: list[Concept] = Field(default_factory=list)
+    mental_models: list[TextItem] = Field(default_factory=list)
+    not_covered: list[TextItem] = Field(default_factory=list)
+    readiness: str | None = None
+    # Phase 2
+    target_concept: str | None = None
+    prerequisites: list[Prerequisite] = Field(default_factory=list)
+    gap_resolution: LabelValue | None = None
+    misconceptions: list[Misconception] = Field(default_factory=list)
+    examples: list[Example] = Field(default_factory=list)
+    # Phase 3
+    narrative: str | None = None
+    modalities: list[Modality] = Field(default_factory=list)
+    cognitive_load: CognitiveLoad | None = None
+    connections: list[Connection] = Field(default_factory=list)
+    scope: Scope | None = None
+    outline: list[OutlineSection] = Field(default_factory=list)
+    # Checklists and reviews
+    checklist: list[ChecklistItem] = Field(default_factory=list)
+    reviews: list[Review] = Field(default_factory=list)
+
+    problems: list[Problem] = Field(default_factory=list)
+
+    @property
+    def slug(self) -> str | None:
+        return self.header.slug

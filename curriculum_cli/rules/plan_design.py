@@ -1,0 +1,3 @@
+"""Planning-document rules."""
+
+from __future__ import annotations
