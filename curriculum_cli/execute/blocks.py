@@ -93,3 +93,11 @@ class BlockResult:
     #: Why the block was not verified (missing package, no network...), for
     #: status ``environment``.
     reason: str | None = None
+    #: Names this block would have bound but may not have (it failed, was
+    #: skipped or never finished): a later NameError on one of them is a cascade.
+    poisoned: set[str] = field(default_factory=set)
+    #: True when this block failed only with a NameError on a name poisoned by
+    #: an earlier block: the root cause is that block, not this one.
+    cascade: bool = False
+    #: ``index`` of the block whose failure this one cascades from.
+    cascade_from: int | None = None
