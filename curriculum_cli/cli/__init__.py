@@ -1,0 +1,57 @@
+"""The ``curriculum`` command line: build the config, call the library, render, exit.
+
+Exit codes: 0 nothing at or above the ``--fail-on`` threshold; 1 findings at
+or above it; 2 usage error, unreadable input or bad configuration.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+
+import typer
+
+from curriculum_cli.cli import check as _check
+from curriculum_cli.cli import docs as _docs
+
+app = typer.Typer(
+    name="curriculum",
+    help="Lint lesson-planning documents and the lessons built from them.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+app.command("check")(_check.check)
+app.command("rules")(_docs.rules)
+app.command("rule")(_docs.rule)
+app.command("parse")(_docs.parse)
+
+
+def run(argv: Sequence[str]) -> int:
+    """Run the CLI in-process with ``argv`` and return the exit code (for tests and embedding)."""
+    try:
+        app(list(argv), standalone_mode=False)
+    except typer.Exit as done:
+        return done.exit_code
+    except SystemExit as done:  # pragma: no cover - click may still exit
+        return int(done.code or 0)
+    except Exception as error:  # click usage errors and friends
+        import click
+
+        if isinstance(error, click.ClickException):
+            error.show()
+            return error.exit_code
+        if isinstance(error, click.exceptions.Abort):
+            return 2
+        raise
+    return 0
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

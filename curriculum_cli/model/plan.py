@@ -155,6 +155,8 @@ class ChecklistItem(Node):
 
 
 class ReviewFinding(Node):
+    """One ``#### [SEVERITY] — title`` finding of a review (``###`` also accepted)."""
+
     severity_raw: str
     severity: str | None = None
     title: str
@@ -163,6 +165,11 @@ class ReviewFinding(Node):
     issue: str | None = None
     impact: str | None = None
     fix: str | None = None
+    #: Stable identity written by ``curriculum review`` in an HTML comment
+    #: (``<!-- curriculum: C102 content/x.md name:w -->``); ``None`` when a human wrote it.
+    fingerprint: str | None = None
+    #: Line of each field that was found: ``location``, ``issue``, ``impact``, ``fix``.
+    field_lines: dict[str, int] = Field(default_factory=dict)
 
 
 class FixRow(Node):
@@ -171,6 +178,8 @@ class FixRow(Node):
     finding: str = ""
     status_raw: str = ""
     status: str | None = Field(default=None, description="'FIXED', 'NOT FIXED' or None")
+    #: The row is about a finding that was retracted (``POLISH (RETRACTED)``).
+    retracted: bool = False
 
 
 class ReviewSummary(Node):
@@ -189,13 +198,25 @@ class Review(Node):
     verdict_raw: str | None = None
     verdict: str | None = None
     verdict_line: int | None = None
+    #: One sentence after the verdict explaining it.
+    verdict_reason: str | None = None
     fix_title: str | None = None
     fix_line: int | None = None
+    #: The iteration whose findings the fix table verifies (``Iteration 1 Fix Verification``).
+    fix_iteration: int | None = None
     fix_rows: list[FixRow] = Field(default_factory=list)
     #: Free sentences of the fix-verification part ("All 9 findings ... addressed").
     fix_text: list[TextItem] = Field(default_factory=list)
+    findings_line: int | None = None
     findings: list[ReviewFinding] = Field(default_factory=list)
     notes: str | None = None
+    notes_line: int | None = None
+    #: Paragraphs and list items of the whole review outside the fix part, with lines.
+    text: list[TextItem] = Field(default_factory=list)
+
+    def counted(self) -> list[ReviewFinding]:
+        """Findings that count in the summary (a RETRACTED one does not)."""
+        return [f for f in self.findings if not f.retracted]
 
 
 class Problem(Node):

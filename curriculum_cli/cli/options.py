@@ -1,0 +1,106 @@
+"""Options shared by several commands, declared once."""
+
+from __future__ import annotations
+
+import enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from curriculum_cli.config import Config
+from curriculum_cli.errors import ConfigError
+from curriculum_cli.findings import Severity
+
+
+class OutputFormat(str, enum.Enum):
+    text = "text"
+    json = "json"
+
+
+class FailOn(str, enum.Enum):
+    critical = "critical"
+    improvement = "improvement"
+    polish = "polish"
+
+
+FormatOption = Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")]
+SelectOption = Annotated[
+    list[str] | None,
+    typer.Option("--select", help="Only these rule codes or prefixes (comma-separated, repeatable), e.g. P2,C102."),
+]
+IgnoreOption = Annotated[
+    list[str] | None,
+    typer.Option("--ignore", help="Skip these rule codes or prefixes (comma-separated, repeatable)."),
+]
+FailOnOption = Annotated[
+    FailOn | None,
+    typer.Option("--fail-on", help="Lowest severity that makes the exit code 1 [default: improvement]."),
+]
+NoExecOption = Annotated[bool, typer.Option("--no-exec", help="Do not execute code blocks (static checks only).")]
+TimeoutOption = Annotated[
+    float | None, typer.Option("--timeout", min=0.1, help="Per-block wall-time limit in seconds [default: 30].")
+]
+ConfigOption = Annotated[
+    Path | None,
+    typer.Option("--config", help="Configuration file (curriculum.yaml or pyproject.toml) instead of the one found."),
+]
+
+
+def split_codes(values: list[str] | None) -> list[str]:
+    out: list[str] = []
+    for value in values or []:
+        out.extend(code.strip().upper() for code in value.split(",") if code.strip())
+    return out
+
+
+def resolve_config(
+    paths: list[Path],
+    *,
+    config_file: Path | None = None,
+    select: list[str] | None = None,
+    ignore: list[str] | None = None,
+    fail_on: FailOn | None = None,
+    no_exec: bool = False,
+    timeout: float | None = None,
+) -> Config:
+    """The configuration for a run: the file found for ``paths`` (or given), then command-line overrides."""
+    config = _file_config(paths, config_file)
+    updates: dict[str, object] = {}
+    if select:
+        updates["select"] = split_codes(select)
+    if ignore:
+        updates["ignore"] = [*config.ignore, *split_codes(ignore)]
+    if fail_on is not None:
+        updates["fail_on"] = Severity.parse(fail_on.value)
+    config = config.model_copy(update=updates)
+    exec_updates: dict[str, object] = {}
+    if no_exec:
+        exec_updates["enabled"] = False
+    if timeout is not None:
+        exec_updates["timeout"] = timeout
+    if exec_updates:
+        config = config.model_copy(update={"exec": config.exec.model_copy(update=exec_updates)})
+    return config
+
+
+def _file_config(paths: list[Path], config_file: Path | None) -> Config:
+    from curriculum_cli.load.curriculum import find_root
+
+    try:
+        from curriculum_cli.load.config_file import load_config
+    except ImportError:  # configuration files not supported yet
+        return Config()
+    root = config_file.parent if config_file else next(
+        (r for r in (find_root(p) for p in paths if p.exists()) if r is not None), None
+    )
+    return load_config(root) if root is not None else Config()
+
+
+def fail(message: str) -> typer.Exit:
+    """Print a tool error to stderr and return the exit-2 exception to raise."""
+    typer.echo(f"curriculum: error: {message}", err=True)
+    return typer.Exit(2)
+
+
+__all__ = ["ConfigError", "fail", "resolve_config"]
