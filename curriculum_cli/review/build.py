@@ -1,0 +1,228 @@
+"""Check report + previous review + reviewer notes -> :class:`ReviewReport` (pure)."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from pathlib import Path
+
+from curriculum_cli.config import Config
+from curriculum_cli.errors import ConfigError, CurriculumError
+from curriculum_cli.findings import Finding, Severity
+from curriculum_cli.model.plan import LessonPlan, Review, ReviewFinding
+from curriculum_cli.parse.markdown import words
+from curriculum_cli.review.fingerprint import artifact_key, fingerprint, fingerprint_code
+from curriculum_cli.review.model import ReportFinding, ReviewCounts, ReviewReport, Verification, clean
+from curriculum_cli.review.notes import ReviewerNotes
+from curriculum_cli.review.verdict import Counts, verdict_for, verdict_reason
+
+#: Codes of the rules about existing reviews: they are about the review
+#: document, not the student, so they never count in a new review.
+_REVIEW_CODE = re.compile(r"^R\d")
+
+GENERIC_IMPACT: dict[Severity, str] = {
+    Severity.CRITICAL: "The student hits this defect directly: the lesson cannot be followed as written until it is fixed.",
+    Severity.IMPROVEMENT: "The student can follow the lesson, but this weakens understanding or forces guesswork.",
+    Severity.POLISH: "Minor: the student is unlikely to be blocked, but the lesson reads less cleanly.",
+}
+GENERIC_FIX = "Correct the problem described in Issue (`curriculum rules {code}` explains the rule)."
+
+
+class ReviewLimitError(CurriculumError):
+    """The document already holds the maximum number of review iterations."""
+
+
+def is_review_code(code: str) -> bool:
+    return bool(_REVIEW_CODE.match(code))
+
+
+def tool_finding(finding: Finding, base: Path | None) -> ReportFinding:
+    """A check finding as a review finding, with its fingerprint."""
+    artifact = artifact_key(finding.path, base)
+    where = f"{artifact}, line {finding.line}" if finding.line else artifact
+    issue = finding.message
+    if finding.detail and finding.detail.strip():
+        last = [line for line in finding.detail.strip().splitlines() if line.strip()][-1]
+        issue = f"{issue} ({last.strip()})"
+    return ReportFinding(
+        severity=finding.severity,
+        title=clean(finding.message.strip().splitlines()[0] if finding.message.strip() else finding.code),
+        location=clean(f"{where} (rule {finding.code})"),
+        issue=clean(issue),
+        impact=clean(finding.impact or GENERIC_IMPACT[finding.severity]),
+        fix=clean(finding.fix or GENERIC_FIX.format(code=finding.code)),
+        code=finding.code,
+        fingerprint=fingerprint(finding, base),
+    )
+
+
+def _title_key(title: str) -> str:
+    return " ".join(words(title))
+
+
+def _sorted(findings: Iterable[ReportFinding]) -> list[ReportFinding]:
+    return sorted(findings, key=lambda f: (-f.severity.rank, f.source != "tool"))
+
+
+def counts_of(findings: Iterable[ReportFinding]) -> Counts:
+    tally = Counter(f.severity for f in findings)
+    return Counts(tally[Severity.CRITICAL], tally[Severity.IMPROVEMENT], tally[Severity.POLISH])
+
+
+class _Verifier:
+    """Row by row verification of the previous iteration's findings."""
+
+    def __init__(self, previous: Review, current: list[ReportFinding], notes: ReviewerNotes, checked: set[str]) -> None:
+        self.previous = previous
+        self.checked = checked
+        self.by_print = {f.fingerprint: f for f in current if f.fingerprint}
+        self.by_title: dict[str, ReportFinding] = {}
+        for finding in current:
+            self.by_title.setdefault(_title_key(finding.title), finding)
+        self.marks = list(notes.fixed)
+        self.used: set[int] = set()
+
+    def rows(self) -> list[Verification]:
+        rows = [self._row(index + 1, finding) for index, finding in enumerate(self.previous.findings)]
+        for index, mark in enumerate(self.marks):
+            if index not in self.used:
+                raise ConfigError(
+                    f"{mark.origin}: 'fixed' entry {mark.value!r} matches no finding of iteration "
+                    f"{self.previous.iteration or '?'}"
+                )
+        return rows
+
+    def _marked(self, number: int, title: str) -> bool:
+        hit = False
+        for index, mark in enumerate(self.marks):
+            value = mark.value.strip().lstrip("#")
+            if (value.isdigit() and int(value) == number) or _title_key(mark.value) == _title_key(title):
+                self.used.add(index)
+                hit = True
+        return hit
+
+    def _row(self, number: int, old: ReviewFinding) -> Verification:
+        severity = old.severity or clean(old.severity_raw) or "?"
+        title = clean(old.title) or "(untitled)"
+        marked = self._marked(number, old.title)
+        if old.retracted:
+            return Verification(
+                number=number, severity=f"{severity} (RETRACTED)", finding=title, status="RETRACTED",
+                note="retracted in the previous iteration; no fix needed",
+            )
+        if old.fingerprint:
+            code = fingerprint_code(old.fingerprint)
+            current = self.by_print.get(old.fingerprint)
+            if current is not None:
+                return self._row_open(number, severity, title, f"still reported at {current.location}")
+            if code not in self.checked:
+                return self._row_open(number, severity, title, f"rule {code} did not run in this review; not re-checked")
+            return Verification(
+                number=number, severity=severity, finding=title, status="FIXED",
+                note=f"no longer reported by rule {code}",
+            )
+        current = self.by_title.get(_title_key(old.title))
+        if current is not None:
+            return self._row_open(number, severity, title, f"still reported at {current.location}")
+        if marked:
+            return Verification(
+                number=number, severity=severity, finding=title, status="FIXED",
+                note="marked fixed by the reviewer (notes file)",
+            )
+        return self._row_open(
+            number, severity, title,
+            "a reviewer's finding the tool cannot re-check; list it under 'fixed:' in the notes file once fixed",
+        )
+
+    @staticmethod
+    def _row_open(number: int, severity: str, title: str, note: str) -> Verification:
+        return Verification(number=number, severity=severity, finding=title, status="NOT FIXED", note=note)
+
+
+def _notes(check_stats: dict[str, int], check_notes: list[str], errors: list[str], checked: set[str],
+           skipped_review: int, config: Config) -> tuple[list[str], list[str]]:
+    families = Counter(re.sub(r"\d.*$", "", code) or code for code in checked)
+    family_text = ", ".join(f"{count} {family}" for family, count in sorted(families.items()))
+    done = [f"Ran {len(checked)} rules ({family_text or 'none'})."]
+    if check_stats:
+        done.append("Inputs: " + ", ".join(f"{value} {key}" for key, value in sorted(check_stats.items())) + ".")
+    if skipped_review:
+        done.append(
+            f"{skipped_review} finding(s) about the consistency of earlier reviews (R-codes) are not counted "
+            "here; `curriculum check` lists them."
+        )
+    missing = [clean(note) for note in check_notes if note.strip()]
+    if not config.exec.enabled and not any("execut" in note.lower() for note in missing):
+        missing.append("Code blocks were not executed (execution is disabled in the configuration).")
+    missing += [clean(f"Tool error: {error}") for error in errors]
+    return done, missing
+
+
+def build_report(
+    plan: LessonPlan,
+    findings: list[Finding],
+    config: Config,
+    *,
+    date: str,
+    notes: ReviewerNotes | None = None,
+    checked: set[str] | None = None,
+    base: Path | None = None,
+    stats: dict[str, int] | None = None,
+    check_notes: list[str] | None = None,
+    errors: list[str] | None = None,
+) -> ReviewReport:
+    """Make the next review iteration of ``plan`` from the check ``findings``.
+
+    ``checked`` is the set of rule codes that ran (a previous tool finding of a
+    rule that did not run is not re-checked and stays NOT FIXED).  Raises
+    :class:`ReviewLimitError` when the plan already has ``config.max_iterations``
+    reviews, and ConfigError when a ``fixed:`` entry matches nothing.
+    """
+    notes = notes or ReviewerNotes()
+    limit = config.max_iterations
+    if len(plan.reviews) >= limit:
+        raise ReviewLimitError(
+            f"{plan.path}: already holds {len(plan.reviews)} review iteration(s), the maximum is {limit}; "
+            "no further iteration can be appended"
+        )
+    iteration = len(plan.reviews) + 1
+    counted = [f for f in findings if not is_review_code(f.code)]
+    current = [tool_finding(f, base) for f in counted]
+    current += [
+        ReportFinding(
+            severity=n.severity, title=clean(n.title), location=clean(n.location), issue=clean(n.issue),
+            impact=clean(n.impact), fix=clean(n.fix), source="reviewer",
+        )
+        for n in notes.findings
+    ]
+    current = _sorted(current)
+    counts = counts_of(current)
+    if checked is None:
+        from curriculum_cli.rules.registry import all_rules
+
+        checked = {r.code for r in all_rules() if config.enabled(r.code)}
+    previous = plan.reviews[-1] if plan.reviews else None
+    verification = _Verifier(previous, current, notes, checked).rows() if previous else []
+    if previous is None and notes.fixed:
+        raise ConfigError(f"{notes.fixed[0].origin}: 'fixed' given but there is no previous review iteration")
+    done, missing = _notes(stats or {}, check_notes or [], errors or [], checked, len(findings) - len(counted), config)
+    last = iteration >= limit
+    carried = [f.title for f in current if f.severity is Severity.POLISH] if last and not counts.critical and not counts.improvement else []
+    return ReviewReport(
+        plan=plan.path,
+        date=date,
+        iteration=iteration,
+        max_iterations=limit,
+        counts=ReviewCounts(critical=counts.critical, improvement=counts.improvement, polish=counts.polish),
+        verdict=verdict_for(counts),
+        verdict_reason=verdict_reason(counts, iteration, limit),
+        previous_iteration=(previous.iteration or iteration - 1) if previous else None,
+        verification=verification,
+        findings=current,
+        checked=done,
+        not_checked=missing,
+        what_works_well=notes.what_works_well,
+        pattern_to_watch=notes.pattern_to_watch,
+        carried=carried,
+    )
