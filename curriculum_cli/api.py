@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -10,6 +10,7 @@ from typing import Any
 from curriculum_cli.config import Config
 from curriculum_cli.errors import InputError
 from curriculum_cli.findings import Finding, Severity, normalize
+from curriculum_cli.load.config_file import merge, resolve_config
 from curriculum_cli.load.curriculum import display_path, find_root, load_curriculum, load_plan
 from curriculum_cli.model.curriculum import Curriculum, Lesson
 from curriculum_cli.rules.context import LessonContext
@@ -104,16 +105,22 @@ class _Run:
         self._add(f for f in findings if _under(f.path, selection))
 
 
-def check(paths: Sequence[Path | str], config: Config | None = None) -> Report:
+def check(
+    paths: Sequence[Path | str], config: Config | None = None, *, overrides: Mapping[str, Any] | None = None
+) -> Report:
     """Check ``paths`` (files or folders) and return every finding.
 
     A folder may be a curriculum root or any part of one: the whole
     curriculum is loaded (cross-document rules need it) and findings are kept
     for what lies under the given paths.  Files outside any curriculum get
     the single-document rules.
+
+    Configuration: an explicit ``config`` is used for every root; without
+    one, each curriculum root uses its own ``curriculum.yaml`` (or
+    ``[tool.curriculum]``).  ``overrides`` (command-line options, config keys)
+    apply on top in both cases.  A bad configuration raises ``ConfigError``.
     """
-    config = config or Config()
-    run = _Run(config)
+    run = _Run(merge(config or Config(), overrides))
     groups: dict[Path, list[Path]] = {}
     loose: list[Path] = []
     try:
@@ -131,6 +138,7 @@ def check(paths: Sequence[Path | str], config: Config | None = None) -> Report:
                 loose.append(path)
         run.standalone(loose)
         for root, selection in groups.items():
+            run.config = merge(config, overrides) if config is not None else resolve_config(root, overrides)
             run.curriculum(root, selection)
     except RuleCrash as crash:
         run.report.errors.append(str(crash))

@@ -1,4 +1,9 @@
-"""Find a curriculum root and load its documents in course order."""
+"""Find a curriculum root and load its documents in course order.
+
+Course order is series, module, lesson number (``config.order`` overrides it).
+Lessons come from planning docs and from module plan Lesson Sequence rows (a
+lesson not planned yet is still part of the course).
+"""
 
 from __future__ import annotations
 
@@ -9,8 +14,13 @@ from curriculum_cli.config import Config
 from curriculum_cli.errors import InputError
 from curriculum_cli.load.files import read_text
 from curriculum_cli.model.build_plan import build_plan
-from curriculum_cli.model.curriculum import Curriculum, Lesson, PlanDocument
-from curriculum_cli.parse.markdown import parse_markdown
+from curriculum_cli.model.course import build_course
+from curriculum_cli.model.curriculum import Curriculum, Lesson, Module, PlanDocument, module_key, slug_key
+from curriculum_cli.model.module_plan import build_module_plan
+from curriculum_cli.model.record import build_record
+from curriculum_cli.parse.markdown import Document, parse_markdown
+
+__all__ = ["ROOT_MARKERS", "display_path", "find_root", "load_curriculum", "load_plan", "slug_key"]
 
 #: A folder holding one of these is a curriculum root.
 ROOT_MARKERS = ("curriculum.yaml", "curriculum.yml", "course.md")
@@ -49,27 +59,59 @@ def _glob(root: Path, patterns: list[str]) -> list[Path]:
     return list(found)
 
 
-_SLUG_NOISE = re.compile(r"[^a-z0-9]")
+_MODULE_DIR = re.compile(r"module[-_ ]?(\d+)[-_.](\d+)", re.IGNORECASE)
 
 
-def slug_key(name: str) -> str:
-    """Normalize a slug or file stem for pairing: case, punctuation, numeric prefix and ``Lesson`` suffix ignored."""
-    stem = re.sub(r"^(\d+[-_.])+", "", name)
-    key = _SLUG_NOISE.sub("", stem.lower())
-    return key[: -len("lesson")] if key.endswith("lesson") and len(key) > len("lesson") else key
+def folder_module_id(path: Path) -> str | None:
+    """``series-2/module-2-1/...`` -> ``2.1`` (the nearest folder naming a module)."""
+    for part in reversed(path.parts[:-1]):
+        match = _MODULE_DIR.fullmatch(part) or _MODULE_DIR.match(part)
+        if match:
+            return f"{int(match.group(1))}.{int(match.group(2))}"
+    return None
 
 
-def _module_key(module_id: str | None) -> tuple[int, ...]:
-    if not module_id:
-        return (10**6,)
-    return tuple(int(part) for part in module_id.split(".") if part.isdigit())
+def _read_docs(root: Path, patterns: list[str], errors: list[str] | None) -> list[tuple[Path, Document]]:
+    docs = []
+    for path in _glob(root, patterns):
+        try:
+            docs.append((path, parse_markdown(read_text(path), display_path(path))))
+        except InputError as error:
+            if errors is not None:
+                errors.append(str(error))
+    return docs
 
 
-def load_curriculum(root: Path, config: Config, errors: list[str] | None = None) -> Curriculum:
-    """Load every planning doc and artifact under ``root`` (unreadable files go to ``errors``)."""
-    curriculum = Curriculum(root=root, config=config)
+def _module(curriculum: Curriculum, module_id: str) -> Module:
+    return curriculum.modules.setdefault(module_id, Module(module_id=module_id))
+
+
+def _load_modules(curriculum: Curriculum, errors: list[str] | None) -> None:
+    root, layout = curriculum.root, curriculum.config.layout
+    courses = _read_docs(root, layout.course, errors)
+    if courses:
+        curriculum.course_path = courses[0][1].path
+        curriculum.course = build_course(courses[0][1])
+    curriculum.series = [build_course(doc) for _, doc in _read_docs(root, layout.series_plans, errors)]
+    for path, doc in _read_docs(root, layout.module_plans, errors):
+        plan = build_module_plan(doc, folder_module_id(path))
+        if plan.module_id is None:
+            continue
+        module = _module(curriculum, plan.module_id)
+        module.plan, module.plan_path, module.title, module.folder = plan, plan.path, plan.title, path.parent
+    for path, doc in _read_docs(root, layout.module_records, errors):
+        record = build_record(doc, folder_module_id(path))
+        if record.module_id is None:
+            continue
+        module = _module(curriculum, record.module_id)
+        module.record, module.record_path = record, record.path
+        module.title = module.title or record.title
+        module.folder = module.folder or path.parent
+
+
+def _load_lessons(curriculum: Curriculum, errors: list[str] | None) -> list[Lesson]:
     lessons: list[Lesson] = []
-    for path in _glob(root, config.layout.planning_docs):
+    for path in _glob(curriculum.root, curriculum.config.layout.planning_docs):
         try:
             plan_doc = load_plan(path, display_path(path))
         except InputError as error:
@@ -77,23 +119,52 @@ def load_curriculum(root: Path, config: Config, errors: list[str] | None = None)
                 errors.append(str(error))
             continue
         header = plan_doc.plan.header
-        lessons.append(
-            Lesson(slug=header.slug or path.stem, module_id=header.module_id, number=header.lesson_number, plan=plan_doc)
-        )
-    lessons.sort(key=lambda lesson: (_module_key(lesson.module_id), lesson.number or 10**6, lesson.slug))
+        module_id = header.module_id or folder_module_id(path)
+        lesson = Lesson(slug=header.slug or path.stem, module_id=module_id, number=header.lesson_number, plan=plan_doc)
+        lessons.append(lesson)
+        if module_id:
+            module = _module(curriculum, module_id)
+            module.folder = module.folder or path.parent.parent
+    planned = {(lesson.module_id, slug_key(lesson.slug)): lesson for lesson in lessons}
+    for module in curriculum.modules.values():
+        for entry in module.plan.entries if module.plan else []:
+            lesson = planned.get((module.module_id, slug_key(entry.slug)))
+            if lesson is None:
+                lesson = Lesson(slug=entry.slug, module_id=module.module_id, number=entry.number)
+                lessons.append(lesson)
+            lesson.entry, lesson.plan_type = entry, entry.type_raw or None
+            if lesson.number is None:
+                lesson.number = entry.number
+    return lessons
+
+
+def _pair_artifacts(curriculum: Curriculum) -> None:
+    by_key: dict[str, list[Lesson]] = {}
+    for lesson in curriculum.lessons:
+        by_key.setdefault(slug_key(lesson.slug), []).append(lesson)
+    layout = curriculum.config.layout
+    for patterns, attribute in ((layout.built_lessons, "built"), (layout.notebooks, "notebooks")):
+        for path in _glob(curriculum.root, patterns):
+            candidates = by_key.get(slug_key(path.stem), [])
+            if not candidates:
+                continue
+            folder_id = folder_module_id(path)
+            lesson = next((c for c in candidates if c.module_id == folder_id), candidates[0])
+            getattr(lesson, attribute).append(display_path(path))
+
+
+def load_curriculum(root: Path, config: Config, errors: list[str] | None = None) -> Curriculum:
+    """Load every document and artifact under ``root`` (unreadable files go to ``errors``)."""
+    curriculum = Curriculum(root=root, config=config)
+    _load_modules(curriculum, errors)
+    lessons = _load_lessons(curriculum, errors)
+    lessons.sort(key=lambda lesson: (module_key(lesson.module_id), lesson.number or 10**6, lesson.slug))
     if config.order:
-        rank = {slug: index for index, slug in enumerate(config.order)}
-        lessons.sort(key=lambda lesson: rank.get(lesson.slug, len(rank)))
+        rank = {slug_key(slug): index for index, slug in enumerate(config.order)}
+        lessons.sort(key=lambda lesson: rank.get(slug_key(lesson.slug), len(rank)))
     for index, lesson in enumerate(lessons):
         lesson.order = index
-    by_key = {slug_key(lesson.slug): lesson for lesson in lessons}
-    for path in _glob(root, config.layout.built_lessons):
-        lesson = by_key.get(slug_key(path.stem))
-        if lesson:
-            lesson.built.append(display_path(path))
-    for path in _glob(root, config.layout.notebooks):
-        lesson = by_key.get(slug_key(path.stem))
-        if lesson:
-            lesson.notebooks.append(display_path(path))
     curriculum.lessons = lessons
+    curriculum.modules = dict(sorted(curriculum.modules.items(), key=lambda item: module_key(item[0])))
+    _pair_artifacts(curriculum)
     return curriculum

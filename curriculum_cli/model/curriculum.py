@@ -6,21 +6,34 @@ Glossary:
     one planning document: its path, parsed tree and :class:`LessonPlan`.
 ``Lesson``
     one lesson: slug, module, number, its planning doc and paired artifacts
-    (built lessons, notebooks).
+    (built lessons, notebooks).  A lesson listed in a module plan but not yet
+    planned is a lesson too (``plan is None``).
 ``Module``
     a module id with its plan and record documents (when present).
 ``Curriculum``
     every lesson in course order, modules, course-level documents, config.
+``CurriculumIndex``
+    lookups built once per curriculum (lessons by slug, record rows by
+    lesson, where each concept is first taught); see :attr:`Curriculum.index`.
+``Trace``
+    one Phase 1 concept or prerequisite followed to the record of the lesson
+    it cites (:func:`trace_claim`).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from curriculum_cli.config import Config
-from curriculum_cli.model.plan import LessonPlan
+from curriculum_cli.model.course import CourseDoc
+from curriculum_cli.model.depth import Depth, LessonType
+from curriculum_cli.model.module_plan import ModulePlan, SequenceEntry
+from curriculum_cli.model.plan import Citation, LessonPlan
+from curriculum_cli.model.record import MATCH_THRESHOLD, ModuleRecord, RecordRow, best_match, concept_key
 from curriculum_cli.parse.markdown import Document
 
 
@@ -31,7 +44,7 @@ class PlanDocument:
     plan: LessonPlan
 
 
-@dataclass
+@dataclass(eq=False)
 class Lesson:
     slug: str
     module_id: str | None = None
@@ -45,6 +58,8 @@ class Lesson:
     notebooks: list[str] = field(default_factory=list)
     #: Type from the module plan, when known.
     plan_type: str | None = None
+    #: The module plan's Lesson Sequence row for this lesson, when there is one.
+    entry: SequenceEntry | None = None
 
     @property
     def artifacts(self) -> list[str]:
@@ -55,6 +70,13 @@ class Lesson:
         """How the lesson is cited: ``slug (2.1)``."""
         return f"{self.slug} ({self.module_id})" if self.module_id else self.slug
 
+    @property
+    def type(self) -> LessonType | None:
+        """The lesson type: the planning doc's ``**Type:**``, else the module plan's."""
+        if self.plan and self.plan.plan.header.type:
+            return self.plan.plan.header.type
+        return self.entry.type if self.entry else None
+
 
 @dataclass
 class Module:
@@ -62,9 +84,10 @@ class Module:
     title: str = ""
     plan_path: str | None = None
     record_path: str | None = None
-    #: Modelled plan / record (types owned by the curriculum loader).
-    plan: Any = None
-    record: Any = None
+    plan: ModulePlan | None = None
+    record: ModuleRecord | None = None
+    #: Folder of the module (where a missing record is created).
+    folder: Path | None = None
 
 
 @dataclass
@@ -74,11 +97,200 @@ class Curriculum:
     lessons: list[Lesson] = field(default_factory=list)
     modules: dict[str, Module] = field(default_factory=dict)
     course_path: str | None = None
-    #: Everything else the loader read (series plans, course model...).
+    course: CourseDoc | None = None
+    series: list[CourseDoc] = field(default_factory=list)
+    #: Everything else the loader read.
     extra: dict[str, Any] = field(default_factory=dict)
 
-    def lesson(self, slug: str) -> Lesson | None:
-        for lesson in self.lessons:
-            if lesson.slug == slug:
+    def lesson(self, slug: str, module_id: str | None = None) -> Lesson | None:
+        """The lesson named ``slug`` (tolerant of case and punctuation), preferring ``module_id``."""
+        return self.index.find(slug, module_id)
+
+    @cached_property
+    def index(self) -> CurriculumIndex:
+        return CurriculumIndex(self)
+
+    def invalidate(self) -> None:
+        """Forget cached lookups (after a document changed)."""
+        self.__dict__.pop("index", None)
+        self.extra.pop("traces", None)
+
+
+def module_key(module_id: str | None) -> tuple[int, ...]:
+    if not module_id:
+        return (10**6,)
+    return tuple(int(part) for part in module_id.split(".") if part.isdigit())
+
+
+_SLUG_NOISE = re.compile(r"[^a-z0-9]")
+
+
+def slug_key(name: str) -> str:
+    """Normalize a slug or file stem for pairing: case, punctuation, numeric prefix and ``Lesson`` suffix ignored."""
+    stem = re.sub(r"^(\d+[-_.])+", "", name)
+    key = _SLUG_NOISE.sub("", stem.lower())
+    return key[: -len("lesson")] if key.endswith("lesson") and len(key) > len("lesson") else key
+
+
+@dataclass
+class Taught:
+    """Where a concept is first taught in course order."""
+
+    lesson: Lesson
+    row: RecordRow
+
+
+class CurriculumIndex:
+    """Lookups computed once per curriculum: no rule scans all lessons per lesson."""
+
+    def __init__(self, curriculum: Curriculum) -> None:
+        self.curriculum = curriculum
+        self.by_key: dict[str, list[Lesson]] = {}
+        self.by_place: dict[tuple[str, int], Lesson] = {}
+        for lesson in curriculum.lessons:
+            self.by_key.setdefault(slug_key(lesson.slug), []).append(lesson)
+            if lesson.module_id and lesson.number is not None:
+                self.by_place.setdefault((lesson.module_id, lesson.number), lesson)
+        self.rows: dict[int, list[RecordRow]] = {}
+        #: Record rows naming no lesson of the course.
+        self.orphans: list[RecordRow] = []
+        for module in curriculum.modules.values():
+            for row in module.record.rows if module.record else []:
+                owner = self.row_lesson(row, module.module_id)
+                if owner is None:
+                    self.orphans.append(row)
+                else:
+                    self.rows.setdefault(id(owner), []).append(row)
+        self.first: dict[str, Taught] = {}
+        for lesson in curriculum.lessons:
+            for row in self.rows.get(id(lesson), []):
+                self.first.setdefault(concept_key(row.concept), Taught(lesson, row))
+
+    def find(self, slug: str, module_id: str | None = None) -> Lesson | None:
+        found = self.by_key.get(slug_key(slug), [])
+        for lesson in found:
+            if lesson.module_id == module_id:
                 return lesson
+        return found[0] if found else None
+
+    def row_lesson(self, row: RecordRow, module_id: str | None) -> Lesson | None:
+        if row.slug:
+            return self.find(row.slug, module_id)
+        if row.number is not None and module_id:
+            return self.by_place.get((module_id, row.number))
         return None
+
+    def taught(self, lesson: Lesson) -> list[RecordRow]:
+        """The Concept Index rows recording what ``lesson`` taught."""
+        return self.rows.get(id(lesson), [])
+
+    def module_lessons(self, module_id: str) -> list[Lesson]:
+        return [lesson for lesson in self.curriculum.lessons if lesson.module_id == module_id]
+
+
+# --------------------------------------------------------------------------- traces
+
+TraceKind = Literal["concept", "prerequisite"]
+
+
+@dataclass
+class Trace:
+    """A claim "the student has concept C at depth D from lesson S", followed to S's record."""
+
+    kind: TraceKind
+    line: int | None
+    name: str
+    claimed: Depth | None
+    citation: Citation
+    #: The cited lesson (``None``: external, unreadable or missing; see ``missing``).
+    source: Lesson | None = None
+    external: bool = False
+    #: The citation names a lesson with a module reference that the course lacks.
+    missing: bool = False
+    #: The cited module / lesson number disagree with the module plans: the text of the mismatch.
+    misplaced: str | None = None
+    earlier: bool = True
+    #: Closest record row of the source lesson and its score.
+    row: RecordRow | None = None
+    score: float = 0.0
+    #: The source lesson has no Concept Index rows at all.
+    unrecorded: bool = False
+    gap: bool = False
+
+    @property
+    def found(self) -> bool:
+        return self.row is not None and self.score >= MATCH_THRESHOLD
+
+    @property
+    def shallow(self) -> bool:
+        """The record teaches the concept less deeply than claimed."""
+        have = self.row.depth.depth if self.row else None
+        return self.found and self.claimed is not None and have is not None and have < self.claimed
+
+    @property
+    def broken(self) -> bool:
+        if self.external or self.source is None and not self.missing:
+            return False
+        return self.missing or bool(self.misplaced) or not self.earlier or not self.found or self.shallow
+
+
+def _external(raw: str, config: Config) -> bool:
+    text = raw.strip().lower()
+    return any(text.startswith(source.lower()) for source in config.external_sources)
+
+
+def trace_claim(
+    curriculum: Curriculum, lesson: Lesson, kind: TraceKind, line: int | None, name: str,
+    claimed: Depth | None, citation: Citation, gap: bool = False,
+) -> Trace:
+    """Follow one claim to the record of the lesson it cites."""
+    trace = Trace(kind=kind, line=line, name=name, claimed=claimed, citation=citation, gap=gap)
+    if _external(citation.raw, curriculum.config) or not citation.raw.strip():
+        trace.external = True
+        return trace
+    index = curriculum.index
+    if citation.slug:
+        source = index.find(citation.slug, citation.module_id)
+        if source is None:
+            trace.missing = True
+            return trace
+    else:
+        # "tensors" without a module reference: trace it when it names a lesson, else leave it.
+        bare = re.match(r"^`?([A-Za-z][\w-]*)`?\s*$", citation.raw.strip())
+        source = index.find(bare.group(1)) if bare else None
+        if source is None:
+            return trace
+    trace.source = source
+    if citation.module_id and citation.module_id != source.module_id:
+        trace.misplaced = f"module {citation.module_id}, but the module plans put it in {source.module_id or 'no module'}"
+    elif citation.lesson_number is not None and citation.lesson_number != source.number:
+        trace.misplaced = f"lesson {citation.lesson_number} of {citation.module_id}, but it is lesson {source.number}"
+    trace.earlier = source.order < lesson.order
+    rows = index.taught(source)
+    trace.unrecorded = not rows
+    trace.row, trace.score = best_match(name, rows)
+    return trace
+
+
+def lesson_traces(curriculum: Curriculum, lesson: Lesson) -> list[Trace]:
+    """Every Phase 1 concept and prerequisite of ``lesson`` traced (cached per lesson)."""
+    cache: dict[int, list[Trace]] = curriculum.extra.setdefault("traces", {})
+    if id(lesson) in cache:
+        return cache[id(lesson)]
+    traces: list[Trace] = []
+    if lesson.plan is not None:
+        plan = lesson.plan.plan
+        for concept in plan.concepts:
+            traces.append(
+                trace_claim(curriculum, lesson, "concept", concept.line, concept.name, concept.depth.depth, concept.source)
+            )
+        for prereq in plan.prerequisites:
+            gap = "gap" in prereq.status.lower() or prereq.actual.depth is None
+            traces.append(
+                trace_claim(
+                    curriculum, lesson, "prerequisite", prereq.line, prereq.concept,
+                    None if gap else prereq.actual.depth, prereq.source, gap,
+                )
+            )
+    cache[id(lesson)] = traces
+    return traces

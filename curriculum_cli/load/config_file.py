@@ -1,0 +1,194 @@
+"""``curriculum.yaml`` (or ``[tool.curriculum]`` in pyproject.toml) -> :class:`Config`.
+
+The YAML file is read with ruamel.yaml in round-trip mode so that a
+validation error points at the line of the offending key, and so that
+:func:`update_config_file` rewrites values keeping comments and key order.
+Keys are the :class:`Config` field names; ``kebab-case`` is accepted too.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import tempfile
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+from curriculum_cli.config import Config
+from curriculum_cli.errors import ConfigError
+
+CONFIG_NAMES = ("curriculum.yaml", "curriculum.yml")
+
+
+def config_path(root: Path) -> Path | None:
+    """The configuration file at ``root``, if any."""
+    for name in CONFIG_NAMES:
+        if (root / name).is_file():
+            return root / name
+    return None
+
+
+def _yaml() -> YAML:
+    yaml = YAML(typ="rt")
+    yaml.preserve_quotes = True
+    return yaml
+
+
+def _plain(data: Any, parent_key: str = "") -> Any:
+    """Plain Python data with ``kebab-case`` keys read as ``snake_case`` and severities upper-cased."""
+    if isinstance(data, Mapping):
+        keep = parent_key == "severity"  # rule codes are keys there, not config fields
+        return {
+            (str(k).upper() if keep else str(k).replace("-", "_")): _plain(v, "severity_value" if keep else str(k))
+            for k, v in data.items()
+        }
+    if isinstance(data, list):
+        return [_plain(v) for v in data]
+    if isinstance(data, str) and parent_key in ("fail_on", "fail-on", "severity_value"):
+        return data.strip().upper()
+    return data
+
+
+def _line_of(node: Any, loc: tuple[Any, ...]) -> int | None:
+    """1-based line of the deepest YAML node ``loc`` reaches."""
+    line = None
+    for key in loc:
+        if isinstance(node, CommentedMap):
+            match = next((k for k in node if str(k).replace("-", "_") == str(key)), None)
+            if match is None:
+                break
+            line = node.lc.key(match)[0] + 1
+            node = node[match]
+        elif isinstance(node, CommentedSeq) and isinstance(key, int) and key < len(node):
+            line = node.lc.item(key)[0] + 1
+            node = node[key]
+        else:
+            break
+    return line
+
+
+def _validation_error(error: ValidationError, name: str, tree: Any) -> ConfigError:
+    located = []
+    for item in error.errors():
+        loc = tuple(part for part in item["loc"] if not (isinstance(part, str) and part.startswith("function-")))
+        located.append((_line_of(tree, loc) if tree is not None else None, loc, item))
+    line, loc, first = min(located, key=lambda entry: entry[0] or 10**9)
+    key = ".".join(str(part) for part in loc) or "(top level)"
+    where = f"{name}:{line}" if line else name
+    more = f" (and {len(error.errors()) - 1} more)" if len(error.errors()) > 1 else ""
+    return ConfigError(f"{where}: key '{key}': {first['msg']}{more}")
+
+
+def validate(data: Any, name: str = "configuration", tree: Any = None) -> Config:
+    """Build a :class:`Config` from plain data; :class:`ConfigError` names the key (and line)."""
+    if data is None:
+        return Config()
+    if not isinstance(data, Mapping):
+        raise ConfigError(f"{name}: expected a mapping of configuration keys, got {type(data).__name__}")
+    try:
+        return Config.model_validate(_plain(data))
+    except ValidationError as error:
+        raise _validation_error(error, name, tree) from None
+
+
+def _read_yaml(path: Path) -> Any:
+    try:
+        return _yaml().load(path.read_text(encoding="utf-8"))
+    except MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = f":{mark.line + 1}" if mark else ""
+        raise ConfigError(f"{path.name}{line}: invalid YAML: {error.problem or error}") from None
+    except (YAMLError, OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"{path.name}: cannot read: {error}") from None
+
+
+def load_config(root: Path) -> Config:
+    """The configuration of the curriculum at ``root`` (defaults when there is no file).
+
+    ``curriculum.yaml`` wins over ``[tool.curriculum]`` in ``pyproject.toml``.
+    Raises :class:`ConfigError` as ``curriculum.yaml:LINE: key 'x': message``.
+    """
+    path = config_path(root)
+    if path is not None:
+        tree = _read_yaml(path)
+        return validate(tree, path.name, tree)
+    pyproject = root / "pyproject.toml"
+    if pyproject.is_file():
+        try:
+            data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, OSError, UnicodeDecodeError) as error:
+            raise ConfigError(f"pyproject.toml: cannot read: {error}") from None
+        section = data.get("tool", {}).get("curriculum")
+        if section is not None:
+            return validate(section, "pyproject.toml [tool.curriculum]")
+    return Config()
+
+
+def _deep_merge(base: dict[str, Any], overrides: Mapping[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for key, value in overrides.items():
+        key = key.replace("-", "_") if key not in out else key
+        if value is None:
+            continue
+        if isinstance(value, Mapping) and isinstance(out.get(key), dict):
+            out[key] = _deep_merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def merge(file_config: Config, overrides: Mapping[str, Any] | None) -> Config:
+    """``file_config`` with command-line ``overrides`` applied on top.
+
+    ``overrides`` uses config keys (nested mappings for ``layout``/``exec``);
+    ``None`` values mean "option not given" and are skipped. Lists replace
+    lists (``select=["X1"]`` replaces the file's select).
+    """
+    if not overrides:
+        return file_config
+    data = _deep_merge(file_config.model_dump(mode="json"), overrides)
+    try:
+        return Config.model_validate(data)
+    except ValidationError as error:
+        first = error.errors()[0]
+        key = ".".join(str(part) for part in first["loc"])
+        raise ConfigError(f"option '{key}': {first['msg']}") from None
+
+
+def resolve_config(root: Path | None, overrides: Mapping[str, Any] | None = None) -> Config:
+    """File config of ``root`` (defaults without a root) with ``overrides`` on top."""
+    base = load_config(root) if root is not None else Config()
+    return merge(base, overrides)
+
+
+def update_config_file(root: Path, values: Mapping[str, Any]) -> Path:
+    """Set top-level keys of ``curriculum.yaml`` (created if missing), keeping comments and order.
+
+    The result is validated before it is written; the write is atomic.
+    """
+    path = config_path(root) or root / CONFIG_NAMES[0]
+    tree = _read_yaml(path) if path.exists() else CommentedMap()
+    if tree is None:
+        tree = CommentedMap()
+    for key, value in values.items():
+        existing = next((k for k in tree if str(k).replace("-", "_") == key), key)
+        tree[existing] = value
+    validate(tree, path.name, tree)
+    buffer = io.StringIO()
+    _yaml().dump(tree, buffer)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(buffer.getvalue())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
