@@ -1,0 +1,296 @@
+"""Consistency of the reviews already written in a planning doc (R1xx).
+
+These rules are about the review record, not the student: a wrong count or
+verdict misleads the author and the next reviewer about what is left to fix.
+Their severities say how much the record misleads: a contradiction about
+what is fixed, a count or verdict that does not follow the findings, or a
+numbering gap is an IMPROVEMENT; a missing field or a date out of order is
+POLISH.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+
+from curriculum_cli.findings import Issue, Severity
+from curriculum_cli.model.curriculum import PlanDocument
+from curriculum_cli.model.plan import Review, TextItem
+from curriculum_cli.parse.markdown import strip_markup
+from curriculum_cli.review.verdict import Counts, allowed_verdicts
+from curriculum_cli.rules.base import rule
+
+_SEVERITIES = ("critical", "improvement", "polish")
+
+#: "All 9 findings from iteration 1 have been addressed", "all findings were fixed".
+_ALL_ADDRESSED = re.compile(
+    r"\b(?:all|every)\s+(?:(?P<n>\d+)\s+)?(?:(?:of\s+the|the|previous|earlier|prior|remaining|open)\s+)*"
+    r"(?:findings?|issues?|items?)"
+    r"(?:\s+(?:from|of|in)\s+(?:iteration\s+(?P<it>\d+)|the\s+(?:previous|last|prior)\s+iteration))?"
+    r"\s+(?:have|has|had|were|was|are|is)\s+(?:been\s+)?(?:\w+\s+)?(?:addressed|fixed|resolved)\b",
+    re.IGNORECASE,
+)
+
+
+def _listed(review: Review) -> Counts:
+    counted = review.counted()
+    return Counts(*(sum(f.severity == s.upper() for f in counted) for s in _SEVERITIES))
+
+
+def _stated(review: Review) -> Counts | None:
+    summary = review.summary
+    if summary is None or None in (summary.critical, summary.improvement, summary.polish):
+        return None
+    return Counts(summary.critical or 0, summary.improvement or 0, summary.polish or 0)
+
+
+@rule(
+    "R101", "review-numbering", Severity.IMPROVEMENT,
+    impact="The review record does not say how many iterations were run, so the iteration limit cannot be enforced.",
+    fix="Number the review sections 'Iteration 1/3', 'Iteration 2/3', 'Iteration 3/3' in order.",
+)
+def review_numbering(target: PlanDocument) -> Iterator[Issue]:
+    """Review iterations are not numbered 1, 2, 3 in order.
+
+    Each ``## Review — DATE (Iteration N/M)`` section must carry the next
+    number, without gaps or repeats, and N may not exceed M.
+    """
+    for index, review in enumerate(target.plan.reviews):
+        expected = index + 1
+        subject = f"review:{expected}"
+        if review.iteration is None:
+            yield Issue(
+                f"review heading {review.title!r} does not say 'Iteration {expected}/M'",
+                review.line, subject=subject,
+            )
+            continue
+        if review.iteration != expected:
+            yield Issue(
+                f"review is numbered iteration {review.iteration}, expected {expected} "
+                f"(review {expected} of the document)",
+                review.line, subject=subject,
+            )
+        if review.max_iterations is not None and review.iteration > review.max_iterations:
+            yield Issue(
+                f"iteration {review.iteration} exceeds the maximum of {review.max_iterations}",
+                review.line, subject=f"{subject}:max",
+            )
+
+
+@rule(
+    "R102", "review-date-order", Severity.POLISH,
+    impact="The review record's dates do not show when each iteration happened.",
+    fix="Write each review heading with its date as YYYY-MM-DD, never earlier than the previous review.",
+)
+def review_date_order(target: PlanDocument) -> Iterator[Issue]:
+    """A review heading has no valid date, or its date is earlier than the previous review's.
+
+    Dates are written ``YYYY-MM-DD``; a later iteration may share the date
+    of the previous one but not precede it.
+    """
+    previous: dt.date | None = None
+    for index, review in enumerate(target.plan.reviews):
+        subject = f"review:{index + 1}:date"
+        if review.date is None:
+            yield Issue(f"review heading {review.title!r} has no YYYY-MM-DD date", review.line, subject=subject)
+            continue
+        try:
+            date = dt.date.fromisoformat(review.date)
+        except ValueError:
+            yield Issue(f"review date {review.date} is not a calendar date", review.line, subject=subject)
+            continue
+        if previous is not None and date < previous:
+            yield Issue(
+                f"review date {date} is earlier than the previous review's date {previous}",
+                review.line, subject=subject,
+            )
+        previous = date
+
+
+@rule(
+    "R103", "review-summary-counts", Severity.IMPROVEMENT,
+    impact="The summary misstates how much is left to fix, so the verdict and the next iteration start from wrong numbers.",
+    fix="Make each Summary count equal the findings of that severity listed below it (RETRACTED findings do not count).",
+)
+def review_summary_counts(target: PlanDocument) -> Iterator[Issue]:
+    """A review's Summary counts differ from the findings it lists.
+
+    ``### Summary`` has one count per severity (``- Critical: 2``); each must
+    equal the number of ``[SEVERITY]`` findings listed in the review.  A
+    finding marked RETRACTED does not count.
+    """
+    for index, review in enumerate(target.plan.reviews):
+        subject = f"review:{index + 1}:summary"
+        summary = review.summary
+        if summary is None:
+            yield Issue("review has no '### Summary' with Critical/Improvement/Polish counts", review.line, subject=subject)
+            continue
+        listed = _listed(review)
+        retracted = len(review.findings) - len(review.counted())
+        for severity in _SEVERITIES:
+            stated, actual = getattr(summary, severity), getattr(listed, severity)
+            if stated is None:
+                yield Issue(f"Summary gives no {severity.capitalize()} count", summary.line, subject=f"{subject}:{severity}")
+            elif stated != actual:
+                note = f" ({retracted} RETRACTED not counted)" if retracted else ""
+                yield Issue(
+                    f"Summary says {severity.capitalize()}: {stated}, but {actual} {severity.upper()} "
+                    f"finding(s) are listed{note}",
+                    summary.line, subject=f"{subject}:{severity}",
+                )
+
+
+@rule(
+    "R104", "review-verdict", Severity.IMPROVEMENT,
+    impact="The verdict tells the author the lesson is closer to (or further from) done than its findings say.",
+    fix="Any CRITICAL: MAJOR REVISION; else any IMPROVEMENT: NEEDS REVISION; else PASS.",
+)
+def review_verdict(target: PlanDocument) -> Iterator[Issue]:
+    """A review's verdict does not follow its counts.
+
+    Any CRITICAL gives MAJOR REVISION; else any IMPROVEMENT gives NEEDS
+    REVISION; else PASS (``PASS with polish notes`` reads as PASS).  Before
+    the last iteration a polish-only review may also ask for NEEDS
+    REVISION; at the last iteration (``N/N``) a polish-only review passes.
+    The Summary counts are used when complete, else the findings listed.
+    """
+    for index, review in enumerate(target.plan.reviews):
+        subject = f"review:{index + 1}:verdict"
+        if review.verdict_raw is None:
+            yield Issue("review has no '### Verdict: ...' line", review.line, subject=subject)
+            continue
+        if review.verdict is None:
+            yield Issue(
+                f"verdict {review.verdict_raw!r} is not MAJOR REVISION, NEEDS REVISION or PASS",
+                review.verdict_line, subject=subject,
+            )
+            continue
+        counts = _stated(review) or _listed(review)
+        allowed = allowed_verdicts(counts, review.iteration, review.max_iterations)
+        if review.verdict not in allowed:
+            yield Issue(
+                f"verdict {review.verdict} contradicts the counts (critical {counts.critical}, "
+                f"improvement {counts.improvement}, polish {counts.polish}): expected {' or '.join(sorted(allowed))}",
+                review.verdict_line, subject=subject,
+            )
+
+
+@rule(
+    "R105", "review-fix-table", Severity.IMPROVEMENT,
+    impact="Findings of the previous iteration may be silently dropped: nobody verified they were fixed.",
+    fix="Give the 'Iteration N-1 Fix Verification' table one row per finding of the previous iteration, each FIXED or NOT FIXED.",
+)
+def review_fix_table(target: PlanDocument) -> Iterator[Issue]:
+    """A review does not verify every finding of the previous iteration.
+
+    From iteration 2 on, ``### Iteration N-1 Fix Verification`` (or
+    ``Fixes Verified``) has one row per finding of the previous iteration
+    (a RETRACTED finding may have a row or not), and each row's Status says
+    FIXED or NOT FIXED.  A row without either is reported as POLISH.
+    """
+    reviews = target.plan.reviews
+    for index in range(1, len(reviews)):
+        review, previous = reviews[index], reviews[index - 1]
+        subject = f"review:{index + 1}:fixes"
+        if not review.fix_rows:
+            if previous.findings:
+                yield Issue(
+                    f"no fix-verification table for the {len(previous.findings)} finding(s) of iteration "
+                    f"{previous.iteration or index}",
+                    review.fix_line or review.line, subject=subject,
+                )
+            continue
+        if review.fix_iteration is not None and previous.iteration is not None and review.fix_iteration != previous.iteration:
+            yield Issue(
+                f"fix table verifies iteration {review.fix_iteration}, but the previous review is iteration {previous.iteration}",
+                review.fix_line, subject=f"{subject}:iteration",
+            )
+        rows, low, high = len(review.fix_rows), len(previous.counted()), len(previous.findings)
+        if not low <= rows <= high:
+            expected = str(low) if low == high else f"{low} to {high}"
+            yield Issue(
+                f"fix table has {rows} row(s), iteration {previous.iteration or index} listed "
+                f"{high} finding(s): expected {expected} row(s)",
+                review.fix_line, subject=subject,
+            )
+        for row in review.fix_rows:
+            if row.status is None and not row.retracted:
+                yield Issue(
+                    f"fix table row {row.number or '?'} says neither FIXED nor NOT FIXED",
+                    row.line, subject=f"{subject}:row:{row.number}", severity=Severity.POLISH,
+                )
+
+
+def _claims(review: Review) -> Iterator[tuple[TextItem, re.Match[str]]]:
+    """'All N findings ... addressed' sentences about the iteration the fix table verifies."""
+    for item in review.fix_text:
+        for match in _ALL_ADDRESSED.finditer(strip_markup(item.text)):
+            yield item, match
+    wanted = review.fix_iteration or ((review.iteration - 1) if review.iteration else None)
+    for item in review.text:
+        for match in _ALL_ADDRESSED.finditer(strip_markup(item.text)):
+            if match["it"] and wanted is not None and int(match["it"]) == wanted:
+                yield item, match
+
+
+@rule(
+    "R106", "review-all-addressed", Severity.IMPROVEMENT,
+    impact="The review claims every previous finding is fixed while its own table says otherwise; an open defect may ship.",
+    fix="Correct the sentence (e.g. '8 of 9 findings addressed; #8 is not fixed') or fix the open findings.",
+)
+def review_all_addressed(target: PlanDocument) -> Iterator[Issue]:
+    """A sentence says all previous findings were addressed, but the fix table disagrees.
+
+    Checks sentences such as "All 9 findings from iteration 1 have been
+    addressed" in the fix-verification part (or naming the verified
+    iteration elsewhere in the review) against the table: no row may be
+    NOT FIXED, and a stated number must equal the rows that are not
+    RETRACTED.
+    """
+    for index, review in enumerate(target.plan.reviews):
+        rows = review.fix_rows
+        if not rows:
+            continue
+        live = [row for row in rows if not row.retracted]
+        for item, match in _claims(review):
+            sentence = match.group(0)
+            subject = f"review:{index + 1}:all-addressed"
+            open_rows = [row for row in live if row.status == "NOT FIXED"]
+            for row in open_rows:
+                title = strip_markup(row.finding)
+                yield Issue(
+                    f"says {sentence!r}, but fix table row {row.number or '?'} ({title}) is NOT FIXED",
+                    item.line, subject=f"{subject}:{row.number or title}",
+                )
+            if match["n"] and int(match["n"]) != len(live):
+                yield Issue(
+                    f"says {sentence!r}, but the fix table lists {len(live)} finding(s) that are not RETRACTED",
+                    item.line, subject=f"{subject}:count",
+                )
+
+
+_FIELD_NAMES = {"location": "Location", "issue": "Issue", "impact": "Student impact", "fix": "Suggested fix"}
+
+
+@rule(
+    "R107", "review-finding-fields", Severity.POLISH,
+    impact="The author cannot act on a finding that does not say where, what, why it matters and how to fix it.",
+    fix="Give the finding **Location:**, **Issue:**, **Student impact:** and **Suggested fix:** lines.",
+)
+def review_finding_fields(target: PlanDocument) -> Iterator[Issue]:
+    """A review finding lacks one of its four fields.
+
+    Every ``[SEVERITY] — title`` finding has ``**Location:**``,
+    ``**Issue:**``, ``**Student impact:**`` and ``**Suggested fix:**``; a
+    RETRACTED finding needs only Location and Issue.
+    """
+    for index, review in enumerate(target.plan.reviews):
+        for finding in review.findings:
+            needed = ("location", "issue") if finding.retracted else tuple(_FIELD_NAMES)
+            missing = [_FIELD_NAMES[name] for name in needed if not (getattr(finding, name) or "").strip()]
+            if missing:
+                yield Issue(
+                    f"finding {strip_markup(finding.title)!r} has no {', '.join(missing)}",
+                    finding.line, subject=f"review:{index + 1}:fields:{strip_markup(finding.title)}",
+                )
