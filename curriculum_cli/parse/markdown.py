@@ -235,6 +235,8 @@ def split_row(line: str) -> list[str]:
         text = text[1:]
     if text.endswith("|") and not text.endswith("\\|"):
         text = text[:-1]
+    if "`" not in text and "\\" not in text:
+        return [cell.strip() for cell in text.split("|")]
     cells: list[str] = []
     current: list[str] = []
     in_code = False
@@ -264,7 +266,49 @@ def split_row(line: str) -> list[str]:
 
 @lru_cache(maxsize=1)
 def _markdown() -> MarkdownIt:
-    return MarkdownIt("commonmark", {"html": True}).enable("table")
+    # Inline parsing is not needed (the tree keeps inline source text), and
+    # tables are read by ``_split_tables`` (markdown-it's table rule pads or
+    # truncates ragged rows and dominates parse time on large documents).
+    return MarkdownIt("commonmark", {"html": True}).disable(["inline", "text_join"])
+
+
+_DELIMITER = re.compile(r"^\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?$")
+
+
+def _split_tables(content: str, first_line: int) -> list[Block]:
+    """Split a paragraph's lines into paragraphs and GFM tables (header, delimiter, rows).
+
+    A table starts at a line containing ``|`` followed by a delimiter row
+    (``|---|:--:|``) and runs while lines contain ``|``.  Ragged rows are kept.
+    """
+    lines = content.split("\n")
+    blocks: list[Block] = []
+    pending: list[str] = []
+    pending_start = first_line
+    index = 0
+    while index < len(lines):
+        line = lines[index].strip()
+        if "|" in line and index + 1 < len(lines) and _DELIMITER.match(lines[index + 1].strip()):
+            if pending:
+                blocks.append(Paragraph(pending_start, pending_start + len(pending) - 1, "\n".join(pending)))
+                pending = []
+            start = first_line + index
+            header = split_row(line)
+            index += 2
+            rows: list[Row] = []
+            while index < len(lines) and "|" in lines[index]:
+                rows.append(Row(first_line + index, split_row(lines[index])))
+                index += 1
+            blocks.append(Table(start, first_line + index - 1, header, rows))
+            pending_start = first_line + index
+            continue
+        if not pending:
+            pending_start = first_line + index
+        pending.append(lines[index])
+        index += 1
+    if pending:
+        blocks.append(Paragraph(pending_start, pending_start + len(pending) - 1, "\n".join(pending)))
+    return blocks
 
 
 _CHECK = re.compile(r"^\[(?P<mark>[ xX])\]\s+")
@@ -297,12 +341,10 @@ class _Builder:
             elif kind == "paragraph_open":
                 inline = self.tokens[self.index]
                 self.index += 2
-                start, end = token.map or (0, 0)
-                out.append(Paragraph(start + 1, end, inline.content))
+                start, _ = token.map or (0, 0)
+                out.extend(_split_tables(inline.content, start + 1))
             elif kind in ("fence", "code_block"):
                 out.append(self._fence(token))
-            elif kind == "table_open":
-                out.append(self._table(token))
             elif kind in ("bullet_list_open", "ordered_list_open"):
                 out.append(self._list(token))
             elif kind == "html_block":
@@ -319,24 +361,6 @@ class _Builder:
         fence_char = token.markup[:1] or "`"
         closed = end - start >= 2 and closing.startswith(fence_char * len(token.markup))
         return CodeFence(start + 1, token.info.strip(), token.content, start + 2, closed)
-
-    def _table(self, token: Token) -> Table:
-        start, end = token.map or (0, 0)
-        header: list[str] = []
-        rows: list[Row] = []
-        while self.index < len(self.tokens):
-            inner = self.tokens[self.index]
-            self.index += 1
-            if inner.type == "table_close":
-                break
-            if inner.type == "tr_open" and inner.map:
-                line_no = inner.map[0]
-                cells = split_row(self.lines[line_no]) if line_no < len(self.lines) else []
-                if not header and inner.level == 2 and not rows and line_no == start:
-                    header = cells
-                else:
-                    rows.append(Row(line_no + 1, cells))
-        return Table(start + 1, end, header, rows)
 
     def _list(self, token: Token) -> ListBlock:
         ordered = token.type == "ordered_list_open"
