@@ -282,9 +282,12 @@ class Chain:
         self.api_names: dict[Any, str | None] = {}
 
     def run(self) -> None:
+        pid = os.getpid()
         for position, block in enumerate(self.blocks):
             _protocol.send(self.fd, {"t": "begin", "i": position})
             result = self.run_block(block)
+            if os.getpid() != pid:
+                os._exit(0)  # a process the lesson forked fell through: only the chain reports
             _protocol.send(self.fd, {"t": "result", "i": position, **result})
 
     def run_block(self, block: dict[str, Any]) -> dict[str, Any]:

@@ -58,7 +58,7 @@ def classify(error: BaseException) -> Verdict:
 
 def _classify_one(error: BaseException) -> Verdict:
     names = {cls.__name__ for cls in type(error).__mro__}
-    text = str(error)
+    text = _safe_text(error)
     if "MemoryError" in names or _MEMORY_TEXT.search(text):
         return "memory", f"out of memory: {type(error).__name__}: {text}"[:500]
     if isinstance(error, ModuleNotFoundError):
@@ -79,7 +79,7 @@ def _missing_module(error: ModuleNotFoundError) -> str | None:
     """The top-level package that is absent, if it really is absent."""
     name = error.name or ""
     if not name:
-        match = re.search(r"No module named '([^']+)'", str(error))
+        match = re.search(r"No module named '([^']+)'", _safe_text(error))
         name = match.group(1) if match else ""
     top = name.split(".")[0]
     if not top:
@@ -91,6 +91,13 @@ def _missing_module(error: ModuleNotFoundError) -> str | None:
     # A submodule missing from an installed package is a lesson error
     # (``import torch.nnn``); a whole package missing is the environment.
     return None if found else top
+
+
+def _safe_text(error: BaseException) -> str:
+    try:
+        return str(error)
+    except Exception:  # a hostile __str__ is the lesson's problem, not ours
+        return ""
 
 
 def _chain(error: BaseException) -> list[BaseException]:
