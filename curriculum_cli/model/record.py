@@ -140,6 +140,7 @@ def _summaries_section(doc: Document) -> Section | None:
 # --------------------------------------------------------------------------- concept names
 
 _PARENS = re.compile(r"\([^)]*\)")
+_PARENS_TEXT = re.compile(r"\(([^)]*)\)")
 _STOP = frozenset({"the", "a", "an", "of", "and", "for", "to", "in", "with", "as", "on", "by", "its"})
 
 #: Score (0-100) at or above which two concept names are the same concept.
@@ -163,6 +164,11 @@ def concept_score(claim: str, row: str) -> float:
     if a == b:
         return 100.0
     best = fuzz.token_sort_ratio(a, b)
+    # "MSE" names "Mean squared error (MSE)": a parenthetical alias matches exactly.
+    aliases_a = {a, *(concept_key(x) for x in _PARENS_TEXT.findall(claim))}
+    aliases_b = {b, *(concept_key(x) for x in _PARENS_TEXT.findall(row))}
+    if aliases_a & aliases_b - {""}:
+        return 95.0
     core_a, core_b = _core_key(claim), _core_key(row)
     if core_a and core_b:
         best = max(best, fuzz.token_sort_ratio(core_a, core_b))

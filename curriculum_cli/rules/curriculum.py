@@ -56,7 +56,7 @@ def concept_not_in_record(ctx: LessonContext) -> Iterator[Issue]:
     message names the closest row of that lesson's record.
     """
     for trace in _traces(ctx):
-        if trace.source is None or trace.found:
+        if trace.source is None or trace.found or not trace.earlier:
             continue
         cite = trace.source.cite
         if trace.unrecorded:
@@ -79,7 +79,7 @@ def depth_above_record(ctx: LessonContext) -> Iterator[Issue]:
     Depth (a prerequisite marked GAP is skipped: the gap is the point).
     """
     for trace in _traces(ctx):
-        if trace.source is None or not trace.shallow or trace.row is None or trace.claimed is None:
+        if trace.source is None or not trace.earlier or not trace.shallow or trace.row is None or trace.claimed is None:
             continue
         have = trace.row.depth.depth
         yield Issue(
@@ -161,8 +161,9 @@ def _ref_problem(ref: LessonRef, expected: Lesson | None, lesson: Lesson, label:
         return f"{label} lesson is `{ref.slug}`, but the course has no {label.lower()} lesson"
     if slug_key(ref.slug) != slug_key(expected.slug):
         return f"{label} lesson is `{ref.slug}`, but the module plan has `{expected.slug}` there"
-    if ref.type is not None and expected.type is not None and ref.type != expected.type:
-        return f"{label} lesson `{ref.slug}` is written as {ref.type.value}, but it is a {expected.type.value} lesson"
+    kind = expected.entry.type if expected.entry and expected.entry.type else expected.type
+    if ref.type is not None and kind is not None and ref.type != kind:
+        return f"{label} lesson `{ref.slug}` is written as {ref.type.value}, but it is a {kind.value} lesson"
     return None
 
 

@@ -1,0 +1,86 @@
+"""Cross-document rules on the fixture curricula: codes and lines, from markers in the fixtures."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from curriculum_cli import api
+from curriculum_cli.model.record import concept_score
+from curriculum_cli.rules.registry import all_rules
+
+from .conftest import CLEAN, DEFECTS, expected_markers, findings, static_config
+
+X_CODES = sorted(r.code for r in all_rules() if r.code.startswith("X"))
+REFERENCE = Path("/work/shared/reference/autograd-planning-doc.md")
+
+
+def test_defects_reported_on_their_lines() -> None:
+    assert findings(DEFECTS) == expected_markers(DEFECTS)
+
+
+def test_clean_fixture_has_no_findings() -> None:
+    assert findings(CLEAN) == set()
+
+
+@pytest.mark.parametrize("code", X_CODES)
+def test_each_rule_finds_its_defect(code: str) -> None:
+    wanted = {item for item in expected_markers(DEFECTS) if item[2] == code}
+    assert wanted, f"the defects fixture has no marker for {code}"
+    assert {item for item in findings(DEFECTS) if item[2] == code} == wanted
+
+
+@pytest.mark.parametrize("code", X_CODES)
+def test_rules_document_themselves(code: str) -> None:
+    rule = next(r for r in all_rules() if r.code == code)
+    assert rule.doc and rule.impact and rule.fix
+
+
+def test_findings_carry_subjects() -> None:
+    report = api.check([DEFECTS], static_config())
+    assert all(f.subject for f in report.findings)
+
+
+def test_did_you_mean_names_the_closest_row() -> None:
+    report = api.check([DEFECTS], static_config(select=["X101"]))
+    message = next(f.message for f in report.findings if "Mean square loss" in f.message)
+    assert "Mean squared error (MSE)" in message
+
+
+def test_external_sources_are_skipped(tmp_curriculum: Path) -> None:
+    doc = tmp_curriculum / "series-1/module-1-1/lessons/beta.md"
+    doc.write_text(doc.read_text().replace("| shape of a tensor | INTRODUCED | alpha (1.1.1) |", "| Arrays | DEVELOPED | Course prerequisite |"))
+    assert findings(tmp_curriculum) == set()
+
+
+def test_standalone_planning_doc_gets_no_cross_document_rules(tmp_path: Path) -> None:
+    doc = tmp_path / "beta.md"
+    doc.write_text((DEFECTS / "series-1/module-1-1/lessons/beta.md").read_text())
+    report = api.check([doc], static_config())
+    assert report.findings == []
+
+
+@pytest.mark.skipif(not REFERENCE.is_file(), reason="reference planning doc not available")
+def test_reference_planning_doc_has_no_cross_document_findings() -> None:
+    assert api.check([REFERENCE], static_config()).findings == []
+
+
+@pytest.mark.parametrize(
+    ("claim", "row"),
+    [
+        ("`Tensor creation`", "Tensor creation"),
+        ("shape of a tensor", "Tensor shape"),
+        ("Broadcasting rules", "Broadcasting rule"),
+        ("MSE", "Mean squared error (MSE)"),
+        ("Automatic differentiation (mechanism)", "Automatic differentiation"),
+        ("Chain rule", "Chain rule for composed functions"),
+    ],
+)
+def test_concept_names_match_tolerantly(claim: str, row: str) -> None:
+    assert concept_score(claim, row) >= 85
+
+
+@pytest.mark.parametrize(("claim", "row"), [("Mean square loss", "Mean squared error"), ("Tensor shape", "Tensor dtype")])
+def test_different_concepts_do_not_match(claim: str, row: str) -> None:
+    assert concept_score(claim, row) < 85
