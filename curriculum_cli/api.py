@@ -133,7 +133,10 @@ def check(
             if root is not None:
                 groups.setdefault(root, []).append(path.resolve())
             elif path.is_dir():
-                loose.extend(p for p in sorted(path.rglob("*.md")) if _is_planning_doc(p))
+                found = [p for p in sorted(path.rglob("*.md")) if _is_planning_doc(p)]
+                if not found:
+                    run.report.errors.append(f"{raw}: no planning documents found (Markdown files starting with '# Lesson')")
+                loose.extend(found)
             else:
                 loose.append(path)
         run.standalone(loose)

@@ -31,21 +31,20 @@ app.command("parse")(_docs.parse)
 def run(argv: Sequence[str]) -> int:
     """Run the CLI in-process with ``argv`` and return the exit code (for tests and embedding)."""
     try:
-        app(list(argv), standalone_mode=False)
+        # Without standalone mode, click returns the code of a raised ``typer.Exit``.
+        result = app(list(argv), standalone_mode=False)
     except typer.Exit as done:
         return done.exit_code
     except SystemExit as done:  # pragma: no cover - click may still exit
         return int(done.code or 0)
-    except Exception as error:  # click usage errors and friends
-        import click
-
-        if isinstance(error, click.ClickException):
-            error.show()
-            return error.exit_code
-        if isinstance(error, click.exceptions.Abort):
-            return 2
-        raise
-    return 0
+    except typer.Abort:
+        return 2
+    except typer.TyperException as error:  # usage errors (typer bundles its own click)
+        show = getattr(error, "show", None)
+        if callable(show):
+            show()
+        return int(getattr(error, "exit_code", 2))
+    return result if isinstance(result, int) else 0
 
 
 def main() -> None:
