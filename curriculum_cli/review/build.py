@@ -146,7 +146,7 @@ def _notes(check_stats: dict[str, int], check_notes: list[str], errors: list[str
     family_text = ", ".join(f"{count} {family}" for family, count in sorted(families.items()))
     done = [f"Ran {len(checked)} rules ({family_text or 'none'})."]
     if check_stats:
-        done.append("Inputs: " + ", ".join(f"{value} {key}" for key, value in sorted(check_stats.items())) + ".")
+        done.append("Inputs: " + ", ".join(f"{key}: {value}" for key, value in sorted(check_stats.items())) + ".")
     if skipped_review:
         done.append(
             f"{skipped_review} finding(s) about the consistency of earlier reviews (R-codes) are not counted "

@@ -1,7 +1,8 @@
 """Stable fingerprints: the identity of a finding across review iterations.
 
 A fingerprint is ``CODE ARTIFACT SUBJECT`` (three space-separated tokens,
-each percent-quoted so it holds no space, ``>`` or newline):
+with ``%``, spaces, quotes, ``<``, ``>`` and ``&`` percent-escaped so a
+token holds no space and the HTML comment cannot end early):
 
 * ``CODE``: the rule code (``C102``);
 * ``ARTIFACT``: the file, relative to the curriculum root (or to the planning
@@ -28,7 +29,7 @@ _LINE_REF = re.compile(r"\b(?:lines?|l\.)\s*~?\d+(?:\s*(?:-|–|to)\s*\d+)?|:\d+
 _QUOTES = re.compile(r"[\"'`‘’“”«»]")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _NON_WORD = re.compile(r"[^a-z0-9#]+")
-_SAFE = ":/._-@+=,#()[]"
+_ESCAPES = {char: quote(char, safe="") for char in "%<>&\"'` \t"}
 COMMENT = "<!-- curriculum: {} -->"
 
 
@@ -61,7 +62,15 @@ def fingerprint(finding: Finding, base: Path | None = None) -> str:
     else:
         subject = "msg:" + normalize_message(finding.message)
     parts = (finding.code, artifact_key(finding.path, base), subject)
-    return " ".join(quote(part, safe=_SAFE) for part in parts)
+    return " ".join(_escape(part) for part in parts)
+
+
+def _escape(text: str) -> str:
+    """Percent-escape only what could break the token or the HTML comment."""
+    return "".join(
+        _ESCAPES.get(char) or (quote(char, safe="") if char.isspace() or not char.isprintable() else char)
+        for char in text
+    )
 
 
 def fingerprint_code(value: str) -> str:
