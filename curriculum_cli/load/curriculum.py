@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 
 from curriculum_cli.config import Config
-from curriculum_cli.errors import InputError
+from curriculum_cli.errors import CurriculumError, InputError
 from curriculum_cli.load.files import read_text
 from curriculum_cli.model.build_plan import build_plan
 from curriculum_cli.model.course import build_course
@@ -20,7 +20,7 @@ from curriculum_cli.model.module_plan import build_module_plan
 from curriculum_cli.model.record import build_record
 from curriculum_cli.parse.markdown import Document, parse_markdown
 
-__all__ = ["ROOT_MARKERS", "display_path", "find_root", "load_curriculum", "load_plan", "slug_key"]
+__all__ = ["ROOT_MARKERS", "display_path", "find_root", "load_curriculum", "load_plan", "open_curriculum", "slug_key"]
 
 #: A folder holding one of these is a curriculum root.
 ROOT_MARKERS = ("curriculum.yaml", "curriculum.yml", "course.md")
@@ -168,3 +168,19 @@ def load_curriculum(root: Path, config: Config, errors: list[str] | None = None)
     curriculum.modules = dict(sorted(curriculum.modules.items(), key=lambda item: module_key(item[0])))
     _pair_artifacts(curriculum)
     return curriculum
+
+
+def open_curriculum(
+    path: Path, overrides: dict[str, object] | None = None, errors: list[str] | None = None
+) -> Curriculum:
+    """Find the curriculum root at or above ``path``, resolve its configuration and load it.
+
+    For the ``graph`` and ``record`` commands.  Raises :class:`CurriculumError`
+    when no root is found and :class:`ConfigError` for a bad configuration.
+    """
+    from curriculum_cli.load.config_file import resolve_config
+
+    root = find_root(path)
+    if root is None:
+        raise CurriculumError(f"{path}: no curriculum root (course.md or curriculum.yaml) at or above it")
+    return load_curriculum(root, resolve_config(root, overrides), errors)
