@@ -13,6 +13,8 @@ RULE_MODULES: tuple[str, ...] = (
     "curriculum_cli.rules.plan_analysis",
     "curriculum_cli.rules.plan_design",
     "curriculum_cli.rules.plan_checklist",
+    "curriculum_cli.rules.code",
+    "curriculum_cli.rules.writing",
     "curriculum_cli.rules.review",
     "curriculum_cli.rules.curriculum",
 )

@@ -1,0 +1,477 @@
+"""The shared per-lesson code work, done once and read by every code rule.
+
+:func:`lesson_code` extracts the blocks of every artifact of a lesson, runs
+the static pass on each chain (one chain per artifact: a built lesson's
+blocks, or a notebook's cells), builds the taught-API inventory and, when
+``config.exec.enabled``, runs each chain through one shared executor
+(``ctx.services["executor"]``).  It turns all of that into issues keyed by
+rule code; the rules in :mod:`curriculum_cli.rules.code` only yield them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from curriculum_cli.execute.blocks import BlockResult, CodeBlock
+from curriculum_cli.execute.claims import Claim, actual_text, find_claims, matches, outputs_for
+from curriculum_cli.execute.inventory import (
+    Inventory,
+    Taught,
+    build_inventory,
+    not_texts,
+    plan_texts,
+    record_rows,
+    teach_text,
+)
+from curriculum_cli.execute.sources import Artifact, read_artifact
+from curriculum_cli.execute.static import BUILTIN_NAMES, ChainStatic, analyze_chain
+from curriculum_cli.findings import Issue
+
+_NAME_ERROR = re.compile(r"name '([^']+)' is not defined")
+
+
+class ChainExecutor(Protocol):
+    def run_chain(self, blocks: list[CodeBlock]) -> list[BlockResult]: ...
+
+
+@dataclass
+class Mismatch:
+    """A claimed output that disagrees with what the line printed."""
+
+    block: CodeBlock
+    claim: Claim
+    actual: str
+
+    @property
+    def line(self) -> int:
+        return self.block.artifact_line(self.claim.line)
+
+
+@dataclass
+class Chain:
+    artifact: Artifact
+    static: ChainStatic
+    #: Results by block index; empty when not executed.
+    results: dict[int, BlockResult] = field(default_factory=dict)
+    mismatches: list[Mismatch] = field(default_factory=list)
+
+
+@dataclass
+class LessonCode:
+    chains: list[Chain] = field(default_factory=list)
+    inventory: Inventory = field(default_factory=Inventory)
+    issues: dict[str, list[Issue]] = field(default_factory=lambda: defaultdict(list))
+    blocks: int = 0
+    blocks_run: int = 0
+    notes: list[str] = field(default_factory=list)
+
+    def issues_for(self, code: str) -> list[Issue]:
+        return self.issues.get(code, [])
+
+
+# --------------------------------------------------------------------------- entry points
+
+
+def lesson_artifacts(ctx: Any) -> list[Artifact]:
+    """Every readable artifact of ``ctx.lesson`` (cached as ``artifacts``)."""
+    return ctx.cached("artifacts", lambda: _read_artifacts(ctx))  # type: ignore[no-any-return]
+
+
+def lesson_code(ctx: Any) -> LessonCode:
+    """Blocks, static pass, inventory and run results of ``ctx.lesson`` (cached as ``code``)."""
+    return ctx.cached("code", lambda: _analyze(ctx))  # type: ignore[no-any-return]
+
+
+def _read_artifacts(ctx: Any) -> list[Artifact]:
+    out: list[Artifact] = []
+    for path in ctx.lesson.artifacts:
+        file = Path(path)
+        if not file.exists() and not file.is_absolute():
+            file = Path(ctx.curriculum.root) / path
+        try:
+            out.append(read_artifact(path, file.read_text(encoding="utf-8")))
+        except (OSError, UnicodeDecodeError):
+            continue
+    return out
+
+
+def _inventory(ctx: Any) -> Inventory:
+    plan = ctx.lesson.plan.plan if ctx.lesson.plan else None
+    return build_inventory(
+        record_rows(ctx.curriculum),
+        ctx.lesson.order,
+        plan_texts(plan),
+        ctx.config.allowlist,
+        not_texts(plan),
+    )
+
+
+def _analyze(ctx: Any) -> LessonCode:
+    code = LessonCode(inventory=_inventory(ctx))
+    executor = executor_for(ctx) if ctx.config.exec.enabled else None
+    for artifact in lesson_artifacts(ctx):
+        code.notes.extend(f"{artifact.path}: {p}" for p in artifact.problems)
+        chain = Chain(artifact, analyze_chain(artifact.blocks, notebook=artifact.kind == "notebook"))
+        code.chains.append(chain)
+        code.blocks += len(artifact.blocks)
+        if executor is not None and artifact.blocks:
+            chain.results = _run(executor, artifact.blocks, code.notes, artifact.path)
+            code.blocks_run += sum(r.status not in ("skipped", "not-run") for r in chain.results.values())
+        check_chain(chain, code.inventory, ctx.config.exec.float_tolerance, code.issues)
+    return code
+
+
+def _run(executor: ChainExecutor, blocks: list[CodeBlock], notes: list[str], path: str) -> dict[int, BlockResult]:
+    try:
+        results = executor.run_chain(list(blocks))
+    except Exception as error:  # noqa: BLE001 - an executor failure is a note, not a lesson defect
+        notes.append(f"{path}: code not executed ({type(error).__name__}: {error})")
+        return {}
+    return {result.index: result for result in results}
+
+
+# --------------------------------------------------------------------------- executor service
+
+
+class ExecutorService:
+    """The run's one executor: entered on first use, closed by the API at the end."""
+
+    def __init__(self, config: Any) -> None:
+        self.config = config
+        self._executor: Any = None
+
+    def run_chain(self, blocks: list[CodeBlock]) -> list[BlockResult]:
+        if self._executor is None:
+            from curriculum_cli.execute.runner import ExecOptions, Executor
+
+            exec_config = self.config.exec
+            executor = Executor(
+                ExecOptions(
+                    timeout=exec_config.timeout,
+                    memory_mb=exec_config.memory_mb,
+                    preload=tuple(exec_config.preload),
+                    output_limit=exec_config.output_limit,
+                    trace_apis=True,
+                )
+            )
+            self._executor = executor.__enter__()  # noqa: PLC2801 - a run-long context
+            self._context = executor
+        results: list[BlockResult] = self._executor.run_chain(blocks)
+        return results
+
+    def close(self) -> None:
+        if self._executor is not None:
+            self._context.__exit__(None, None, None)
+            self._executor = None
+
+
+def executor_for(ctx: Any) -> ChainExecutor:
+    service = ctx.services.get("executor")
+    if service is None:
+        service = ctx.services["executor"] = ExecutorService(ctx.config)
+    return service  # type: ignore[no-any-return]
+
+
+# --------------------------------------------------------------------------- checks
+
+
+def check_chain(chain: Chain, inventory: Inventory, tolerance: float, issues: dict[str, list[Issue]]) -> None:
+    """Turn one chain's static and runtime results into issues by rule code."""
+    _syntax(chain, issues)
+    _names(chain, issues)
+    _apis(chain, inventory, issues)
+    _keywords(chain, inventory, issues)
+    _runtime(chain, issues)
+    _claims(chain, tolerance, issues)
+
+
+def _line(block: CodeBlock, source_line: int | None) -> int:
+    if source_line is None or block.replacement is not None:
+        return block.line
+    return block.artifact_line(source_line)
+
+
+def _syntax(chain: Chain, issues: dict[str, list[Issue]]) -> None:
+    for block, info in zip(chain.artifact.blocks, chain.static.blocks):
+        if info.syntax is None or block.mode == "skip":
+            continue
+        issues["C101"].append(
+            Issue(
+                f"{block.label} does not parse: SyntaxError: {info.syntax.message}",
+                line=_line(block, info.syntax.line),
+                path=block.path,
+                subject=f"SyntaxError: {info.syntax.message}",
+                fix="fix the syntax so the block runs as shown"
+                + (" (an exercise cell must parse before the student fills it in)" if block.kind == "cell" else ""),
+            )
+        )
+
+
+def _names(chain: Chain, issues: dict[str, list[Issue]]) -> None:
+    blocks = chain.artifact.blocks
+    for undefined in chain.static.undefined:
+        block = blocks[undefined.block]
+        issues["C102"].append(
+            Issue(
+                f"`{undefined.name}` is used in {block.label} but defined nowhere before it",
+                line=_line(block, undefined.line),
+                path=block.path,
+                subject=undefined.name,
+                fix=f"define or import `{undefined.name}` before this line",
+            )
+        )
+    for borrowed in chain.static.borrowed:
+        block = blocks[borrowed.block]
+        source = blocks[borrowed.from_block]
+        issues["C103"].append(
+            Issue(
+                f"{block.label} is presented as a file but uses `{borrowed.name}` from {source.label} "
+                f"(line {_line(source, borrowed.from_line)})",
+                line=_line(block, borrowed.line),
+                path=block.path,
+                subject=borrowed.name,
+                fix=f"define or import `{borrowed.name}` in {block.filename}, or drop the filename",
+            )
+        )
+
+
+def _prose_taught(chain: Chain) -> Taught:
+    return teach_text(chain.artifact.prose_text)
+
+
+def _apis(chain: Chain, inventory: Inventory, issues: dict[str, list[Issue]]) -> None:
+    prose = Inventory(taught=_prose_taught(chain), allow=set())
+    seen: set[str] = set()
+
+    def report(api: str, kind: str, block: CodeBlock, line: int) -> None:
+        if api in seen:
+            return
+        excluded = inventory.excluded_by(api)
+        if excluded is not None:
+            seen.add(api)
+            issues["C202"].append(
+                Issue(
+                    f"`{api}` is outside this lesson's scope (the NOT list names `{excluded}`)",
+                    line=line,
+                    path=block.path,
+                    subject=api,
+                    fix=f"rewrite the block without `{api}`, or move it to the lesson that teaches it",
+                )
+            )
+            return
+        if kind == "attribute" and not inventory.knows(api):
+            return
+        if inventory.covers(api, kind) or prose.covers(api, kind):
+            return
+        seen.add(api)
+        later = inventory.taught_later(api)
+        where = f"; taught later in `{later}`" if later else ""
+        what = "import" if kind == "import" else "API"
+        issues["C201"].append(
+            Issue(
+                f"{what} `{api}` is not taught by this lesson or an earlier one{where}",
+                line=line,
+                path=block.path,
+                subject=api,
+                fix=f"explain `{api}` in the prose before this block, or use what the student was taught",
+            )
+        )
+
+    for block, info in zip(chain.artifact.blocks, chain.static.blocks):
+        for use in info.apis:
+            report(use.api, use.kind, block, _line(block, use.line))
+    for block in chain.artifact.blocks:
+        result = chain.results.get(block.index)
+        for api in sorted(result.called if result else ()):
+            if any(part.startswith("_") for part in api.split(".")):
+                continue
+            report(api, "call", block, block.line)
+
+
+def _keywords(chain: Chain, inventory: Inventory, issues: dict[str, list[Issue]]) -> None:
+    prose = chain.artifact.prose_text
+    local = chain.static.local_defs
+    seen: set[tuple[str, str]] = set()
+    for block, info in zip(chain.artifact.blocks, chain.static.blocks):
+        comments = " ".join(text for _, text in info.comments)
+        for use in info.keywords:
+            callee = use.callee
+            name = callee.lstrip(".")
+            if use.local or name in local or name.rsplit(".", 1)[-1] in local and callee.startswith("."):
+                continue
+            if callee in BUILTIN_NAMES and inventory.allowed("builtins"):
+                continue
+            if not callee.startswith(".") and inventory.allowed(callee):
+                continue
+            keyword = use.keyword
+            if callee.startswith(".") and _builtin_method_keyword(name, keyword):
+                continue
+            if inventory.covers_keyword(keyword) or _mentions(prose, keyword) or _mentions(comments, keyword):
+                continue
+            if (callee, keyword) in seen:
+                continue
+            seen.add((callee, keyword))
+            shown = callee if not callee.startswith(".") else f"x{callee}"
+            issues["C203"].append(
+                Issue(
+                    f"keyword argument `{keyword}=` of `{shown}(...)` is never explained",
+                    line=_line(block, use.line),
+                    path=block.path,
+                    subject=f"{callee}({keyword}=)",
+                    fix=f"say in the prose (or a comment) what `{keyword}=` does, or drop it",
+                )
+            )
+
+
+#: Keywords of methods of builtin types (``"{x}".format(x=1)``, ``items.sort(key=len)``).
+_BUILTIN_METHOD_KEYWORDS: dict[str, frozenset[str] | None] = {
+    "format": None, "update": None, "format_map": None,
+    "sort": frozenset({"key", "reverse"}),
+    "split": frozenset({"sep", "maxsplit"}), "rsplit": frozenset({"sep", "maxsplit"}),
+    "splitlines": frozenset({"keepends"}),
+    "encode": frozenset({"encoding", "errors"}), "decode": frozenset({"encoding", "errors"}),
+    "fromkeys": None, "setdefault": None, "to_bytes": frozenset({"length", "byteorder", "signed"}),
+}
+
+
+def _builtin_method_keyword(method: str, keyword: str) -> bool:
+    if method not in _BUILTIN_METHOD_KEYWORDS:
+        return False
+    allowed = _BUILTIN_METHOD_KEYWORDS[method]
+    return allowed is None or keyword in allowed
+
+
+def _mentions(text: str, word: str) -> bool:
+    return bool(text) and re.search(rf"(?<![\w]){re.escape(word)}(?![\w])", text) is not None
+
+
+def _runtime(chain: Chain, issues: dict[str, list[Issue]]) -> None:
+    if not chain.results:
+        return
+    blocks = chain.artifact.blocks
+    static_names = {u.name for u in chain.static.undefined}
+    unverified: set[str] = set()  # names bound by blocks that did not run clean
+    for block, info in zip(blocks, chain.static.blocks):
+        result = chain.results.get(block.index)
+        if result is None:
+            continue
+        _one_result(block, result, chain, static_names, unverified, issues)
+        if result.status != "ok" or block.mode in ("skip", "exercise"):
+            unverified |= info.bound | result.poisoned
+
+
+def _one_result(
+    block: CodeBlock,
+    result: BlockResult,
+    chain: Chain,
+    static_names: set[str],
+    unverified: set[str],
+    issues: dict[str, list[Issue]],
+) -> None:
+    info = chain.static.blocks[block.index]
+    line = _error_line(block, result)
+    status = result.status
+    if status == "ok":
+        if block.mode == "raises":
+            expected = block.expected_exception or "an exception"
+            issues["C306"].append(
+                Issue(
+                    f"{block.label} is marked as raising {expected} but ran without error",
+                    line=block.line,
+                    path=block.path,
+                    subject=f"raises {expected}",
+                    fix="fix the example so it raises, or remove the marker",
+                )
+            )
+        return
+    if status == "timeout":
+        issues["C302"].append(Issue(f"{block.label} did not finish within the time limit", line=line, path=block.path, subject="timeout", detail=_trace(result)))
+        return
+    if status == "memory":
+        issues["C303"].append(Issue(f"{block.label} exceeded the memory limit", line=line, path=block.path, subject="memory", detail=result.reason or result.message))
+        return
+    if status == "environment":
+        reason = result.reason or result.message or "the environment lacks something the block needs"
+        issues["C305"].append(Issue(f"{block.label} not verified here: {reason}", line=line, path=block.path, subject=reason))
+        return
+    if status != "error" or result.cascade or info.syntax is not None:
+        return
+    exception = result.exception or "Exception"
+    if block.mode == "raises" and (block.expected_exception is None or exception.split(".")[-1] == block.expected_exception.split(".")[-1]):
+        return
+    match = _NAME_ERROR.search(result.message or "")
+    if exception.endswith("NameError") and match:
+        name = match.group(1)
+        if name in static_names or name in unverified:
+            return  # reported statically, or a cascade of an earlier failure
+        issues["C102"].append(
+            Issue(
+                f"`{name}` is used in {block.label} but defined nowhere before it (NameError at run time)",
+                line=line,
+                path=block.path,
+                subject=name,
+                detail=_trace(result),
+                fix=f"define or import `{name}` before this line",
+            )
+        )
+        return
+    expected = f" (marked as raising {block.expected_exception})" if block.mode == "raises" else ""
+    issues["C301"].append(
+        Issue(
+            f"{block.label} raises {exception}: {result.message or ''}".rstrip(": ") + expected,
+            line=line,
+            path=block.path,
+            subject=f"{exception}: {result.message or ''}"[:200],
+            detail=_trace(result),
+        )
+    )
+
+
+def _error_line(block: CodeBlock, result: BlockResult) -> int:
+    if result.error_line is not None:
+        return _line(block, result.error_line)
+    for frame in reversed(result.traceback):
+        if frame.path == block.path:
+            return frame.line
+    return block.line
+
+
+def _trace(result: BlockResult) -> str | None:
+    lines = [f"{f.path}:{f.line} in {f.function}" for f in result.traceback]
+    if result.exception:
+        lines.append(f"{result.exception}: {result.message or ''}")
+    return "\n".join(lines) or None
+
+
+def _claims(chain: Chain, tolerance: float, issues: dict[str, list[Issue]]) -> None:
+    if not chain.results:
+        return
+    for block, info in zip(chain.artifact.blocks, chain.static.blocks):
+        result = chain.results.get(block.index)
+        if result is None or result.status not in ("ok", "error") or block.replacement is not None:
+            continue
+        for claim in find_claims(block.source, info.comments, cell_last_expression=block.kind == "cell"):
+            lines = outputs_for(claim, result.outputs)
+            if not lines or matches(claim, lines, tolerance):
+                continue
+            actual = actual_text(lines)
+            mismatch = Mismatch(block, claim, actual)
+            chain.mismatches.append(mismatch)
+            issues["C304"].append(
+                Issue(
+                    f"claimed output `{claim.text}` but the line prints `{_short(actual)}`",
+                    line=mismatch.line,
+                    path=block.path,
+                    subject=claim.text,
+                    detail=f"expected: {claim.text}\nactual:   " + "\n          ".join(lines),
+                    fix=f"change the comment to `# {_short(actual)}` (`curriculum fix --update-outputs` does it)",
+                )
+            )
+
+
+def _short(text: str, limit: int = 120) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"

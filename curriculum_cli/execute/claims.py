@@ -1,0 +1,164 @@
+"""Claimed outputs: a trailing comment that says what a line prints.
+
+A claim is the trailing comment of a ``print(...)`` statement (or of a
+notebook cell's last expression) when the comment reads like output:
+
+* it starts like a Python repr: ``tensor(``, ``torch.``, ``array(``, ``[``,
+  ``(``, ``{``, a number, ``True``/``False``/``None``, a quoted string, ``<``;
+* or it has an explicit prefix: ``Output:``, ``->``, ``prints:``, ``=>``.
+
+Prose may follow the repr (``# tensor(6.)  — correct``, ``# 6.0 (2 * 3)``):
+the claim is the balanced repr at the start.  Prediction placeholders
+(``# ?``, ``# predict: ?``), remarks (``# the gradient``) and claims with an
+ellipsis (``# tensor([...])``) are not checked.
+
+A claim matches when, whitespace removed, it equals the first output line of
+its statement, or all its output lines joined; numbers compare within a
+relative tolerance.
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+import re
+from dataclasses import dataclass
+
+from curriculum_cli.execute.blocks import Output
+
+_PREFIX = re.compile(r"^\s*(?:output|out|prints?|result|returns?)\s*:\s*|^\s*(?:->|=>|→)\s*", re.IGNORECASE)
+_REPR_START = re.compile(
+    r"""^(?:tensor\(|torch\.|array\(|np\.|Parameter|\[|\(|\{|[-+]?(?:\d|\.\d)|True\b|False\b|None\b|['"]|<|nan\b|inf\b|-inf\b)"""
+)
+_NUMBER = re.compile(r"[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?|nan|inf")
+_OPEN = {"(": ")", "[": "]", "{": "}", "<": ">"}
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """A claimed output on one line of a block."""
+
+    #: Block source lines of the claiming statement (first, last).
+    first_line: int
+    last_line: int
+    #: Line (block source) of the comment and the claim text as written.
+    line: int
+    text: str
+    #: Whole comment text after the prefix (core + prose).
+    full: str
+
+
+def claim_text(comment: str) -> tuple[str, str] | None:
+    """``(core, full)`` when ``comment`` (without ``#``) reads as output, else None."""
+    text = comment.strip()
+    explicit = _PREFIX.match(text)
+    if explicit:
+        text = text[explicit.end():].strip()
+    elif not _REPR_START.match(text):
+        return None
+    if not text or "?" in text[:3] or "..." in text or "…" in text:
+        return None
+    core = _core(text)
+    if not core or not _plausible(core):
+        return None
+    rest = text[len(core) :].strip()
+    if rest and not explicit and rest[0] not in "(—–-,;#[=0123456789'\"":
+        return None  # ``# 2 dimensions``, ``# torch.no_grad disables ...``: remarks
+    return core, text
+
+
+_BARE_NUMBER = re.compile(r"^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?%?$")
+
+
+def _plausible(core: str) -> bool:
+    """Reject shapes of remarks that start like a repr: ``(batch, features)``, ``<- here``."""
+    first = core[0]
+    if first in "-+.0123456789":
+        return bool(_BARE_NUMBER.match(core.rstrip(",;")))
+    if first in "([{":
+        return bool(re.search(r"\d|['\"]|True|False|None|^.\s*.$", core)) or len(core) == 2
+    if first == "<":
+        return len(core) > 1 and core[1].isalpha()
+    return True
+
+
+def _core(text: str) -> str:
+    """The balanced repr at the start of ``text``; prose after it is dropped."""
+    if text[0] in "'\"":
+        end = text.find(text[0], 1)
+        return text if end < 0 else text[: end + 1]
+    depth: list[str] = []
+    for index, char in enumerate(text):
+        if char in _OPEN:
+            depth.append(_OPEN[char])
+        elif depth and char == depth[-1]:
+            depth.pop()
+            if not depth:
+                rest = text[index + 1 :]
+                if not rest.strip() or rest[:1] in " ,;—–-" and not re.match(r"\s*[)\]}>]", rest):
+                    return text[: index + 1]
+        elif not depth and char.isspace():
+            return text[:index]
+    return text
+
+
+def find_claims(source: str, comments: list[tuple[int, str]], cell_last_expression: bool = False) -> list[Claim]:
+    """Claims in ``source`` given its ``(line, comment)`` pairs."""
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return []
+    by_line = dict(comments)
+    out: list[Claim] = []
+    statements = [n for n in ast.walk(tree) if isinstance(n, ast.Expr)]
+    last = tree.body[-1] if tree.body and isinstance(tree.body[-1], ast.Expr) else None
+    for node in statements:
+        is_print = isinstance(node.value, ast.Call) and isinstance(node.value.func, ast.Name) and node.value.func.id == "print"
+        if not is_print and not (cell_last_expression and node is last):
+            continue
+        end = node.end_lineno or node.lineno
+        comment = by_line.get(end)
+        if comment is None:
+            continue
+        parsed = claim_text(comment)
+        if parsed:
+            out.append(Claim(node.lineno, end, end, parsed[0], parsed[1]))
+    return out
+
+
+def outputs_for(claim: Claim, outputs: list[Output]) -> list[str]:
+    return [o.text for o in outputs if claim.first_line <= o.source_line <= claim.last_line]
+
+
+def matches(claim: Claim, lines: list[str], tolerance: float) -> bool:
+    """Does the claim agree with the printed ``lines`` (first line, or all joined)?"""
+    if not lines:
+        return True
+    candidates = {lines[0], " ".join(lines)}
+    return any(same_output(expected, actual, tolerance) for expected in (claim.text, claim.full) for actual in candidates)
+
+
+def actual_text(lines: list[str]) -> str:
+    """What a corrected claim should say (all lines, whitespace collapsed)."""
+    return " ".join(" ".join(line.split()) for line in lines).replace("[ ", "[").replace("( ", "(")
+
+
+def same_output(expected: str, actual: str, tolerance: float) -> bool:
+    """Whitespace-insensitive equality with numbers compared within ``tolerance``."""
+    a, b = "".join(expected.split()), "".join(actual.split())
+    if a == b:
+        return True
+    a_numbers, b_numbers = _NUMBER.findall(a), _NUMBER.findall(b)
+    if len(a_numbers) != len(b_numbers) or _NUMBER.sub("#", a) != _NUMBER.sub("#", b):
+        return False
+    return all(_close(x, y, tolerance) for x, y in zip(a_numbers, b_numbers))
+
+
+def _close(x: str, y: str, tolerance: float) -> bool:
+    try:
+        fx, fy = float(x), float(y)
+    except ValueError:
+        return x == y
+    if math.isnan(fx) or math.isnan(fy):
+        return math.isnan(fx) and math.isnan(fy)
+    return math.isclose(fx, fy, rel_tol=tolerance, abs_tol=tolerance * 1e-3)

@@ -1,0 +1,374 @@
+"""The taught-API inventory: what the student has been shown, up to this lesson.
+
+Sources, in course order:
+
+* module records: backticked code spans in Concept Index rows (concept and
+  notes cells) of every lesson up to and including this one;
+* the lesson's own planning doc: new concepts, the scope's IS list, the target
+  concept, Phase 1 concepts and their notes (backticked spans and bare dotted
+  names such as ``torch.zeros()``);
+* the allowlist: :data:`DEFAULT_ALLOWLIST` plus ``Config.allowlist``.
+
+A span teaches what it names: ```torch.no_grad()``` the function
+``torch.no_grad``; ```.sum(dim=...)``` the method ``sum`` and the keyword
+``dim``; ```nn.Linear``` ``torch.nn.Linear`` (usual aliases are normalized,
+see :data:`ALIASES`); ```requires_grad=True``` the keyword ``requires_grad``;
+a bare ```torch``` only the import of ``torch``, not all of ``torch.*``.
+An allowlist entry covers a module and everything in it (``math`` covers
+``math.sqrt``); ``.name`` allows a method, ``builtins`` every builtin call.
+
+The builder takes plain rows (:class:`ApiRow`), so it does not depend on how
+records are modelled; :func:`record_rows` reads them from a curriculum.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from curriculum_cli.model.plan import LessonPlan
+
+ALIASES: dict[str, str] = {
+    "nn": "torch.nn",
+    "F": "torch.nn.functional",
+    "np": "numpy",
+    "plt": "matplotlib.pyplot",
+    "pd": "pandas",
+    "optim": "torch.optim",
+}
+#: Roots recognised in bare (un-backticked) dotted names, and in spans.
+MODULE_ROOTS = frozenset({
+    "torch", "numpy", "matplotlib", "pandas", "scipy", "sklearn", "torchvision", "math",
+    "random", "itertools", "functools", "collections", "time", "os", "sys", "json",
+    "re", "pathlib", "typing", "dataclasses", "statistics", *ALIASES,
+})
+#: Always allowed: builtins and a few small stdlib modules every Python
+#: learner knows.  ``Config.allowlist`` adds to it.
+DEFAULT_ALLOWLIST: tuple[str, ...] = (
+    "builtins", "math", "random", "itertools", "functools", "collections", "time",
+    "typing", "dataclasses", "__future__", "statistics", "string", "operator",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ApiRow:
+    """One text that teaches APIs: ``lesson`` is the citation (``autograd (2.1)``)."""
+
+    lesson: str
+    order: int
+    text: str
+
+
+@dataclass(slots=True)
+class Taught:
+    """What one text teaches."""
+
+    paths: set[str] = field(default_factory=set)
+    methods: set[str] = field(default_factory=set)
+    keywords: set[str] = field(default_factory=set)
+    names: set[str] = field(default_factory=set)
+
+    def update(self, other: Taught) -> None:
+        self.paths |= other.paths
+        self.methods |= other.methods
+        self.keywords |= other.keywords
+        self.names |= other.names
+
+
+_SPAN = re.compile(r"`([^`\n]+)`")
+_BARE = re.compile(r"(?<![\w.`])((?:%s)(?:\.[A-Za-z_]\w*)+)(\([^()]*\))?" % "|".join(sorted(MODULE_ROOTS, key=len, reverse=True)))
+_DOTTED = re.compile(r"(?<![\w])(\.?[A-Za-z_]\w*(?:\s*\.\s*[A-Za-z_]\w*)*)")
+_TOP_KEYWORD = re.compile(r"(?<![\w.])([A-Za-z_]\w*)=(?!=)")
+_PAREN_KEYWORD = re.compile(r"([A-Za-z_]\w*)\s*=(?!=)")
+
+
+def normalize(path: str) -> str:
+    """Expand a leading alias: ``nn.Linear`` -> ``torch.nn.Linear``."""
+    root, _, rest = path.partition(".")
+    if root in ALIASES:
+        return ALIASES[root] + ("." + rest if rest else "")
+    return path
+
+
+def spans(text: str) -> list[str]:
+    """Backticked code spans of ``text``."""
+    return _SPAN.findall(text)
+
+
+_BARE_METHOD = re.compile(r"(?:(?<=\s)|(?<=\())(\.[A-Za-z_]\w*)(?:\(\))?")
+_BARE_CALL = re.compile(r"(?<![\w.])([A-Za-z_]\w*)\(\)")
+
+
+def bare_names(text: str) -> list[str]:
+    """Names written without backticks: dotted names with a known module root
+    (``torch.zeros()``), methods (``.detach()``, ``.grad``) and calls
+    (``backward()``, read as a method too)."""
+    outside = _SPAN.sub(" ", text)
+    found = [m.group(1) + (m.group(2) or "") for m in _BARE.finditer(outside)]
+    found.extend(m.group(1) for m in _BARE_METHOD.finditer(outside))
+    for match in _BARE_CALL.finditer(outside):
+        found.extend((match.group(1), "." + match.group(1)))
+    return found
+
+
+def parse_span(span: str) -> Taught:
+    """What one code span teaches."""
+    taught = Taught()
+    depth = 0
+    outer: list[str] = []
+    inner: list[str] = []
+    for char in span:
+        if char in "([{":
+            depth += 1
+            (inner if depth > 1 else outer).append(char)
+            if depth == 1:
+                inner.append(" ")
+            continue
+        if char in ")]}":
+            depth = max(depth - 1, 0)
+            inner.append(" ")
+            outer.append(char)
+            continue
+        (inner if depth else outer).append(char)
+    taught.keywords.update(_PAREN_KEYWORD.findall("".join(inner)))
+    taught.keywords.update(_TOP_KEYWORD.findall("".join(outer)))
+    for match in _DOTTED.finditer(span):
+        _teach_name(re.sub(r"\s+", "", match.group(1)), taught)
+    return taught
+
+
+def _teach_name(name: str, taught: Taught) -> None:
+    if name.startswith("."):
+        taught.methods.update(p for p in name.split(".") if p)
+        return
+    parts = name.split(".")
+    if len(parts) == 1:
+        taught.names.add(name)
+        return
+    if parts[0] in MODULE_ROOTS:
+        path = normalize(name)
+        taught.paths.add(path)
+        if ".Tensor." in f".{path}.":
+            after = path.split(".Tensor.", 1)[-1]
+            taught.methods.update(after.split("."))
+        return
+    taught.methods.update(parts[1:])  # ``x.grad.zero_()``: attributes of an object
+
+
+def teach_text(text: str) -> Taught:
+    """Everything ``text`` teaches: its spans and its bare dotted names."""
+    taught = Taught()
+    for span in [*spans(text), *bare_names(text)]:
+        taught.update(parse_span(span))
+    return taught
+
+
+def teach_spans(text: str) -> Taught:
+    taught = Taught()
+    for span in spans(text):
+        taught.update(parse_span(span))
+    return taught
+
+
+@dataclass
+class Inventory:
+    taught: Taught = field(default_factory=Taught)
+    allow: set[str] = field(default_factory=set)
+    #: ``kind:name`` -> citation of the first later lesson teaching it.
+    later: dict[str, str] = field(default_factory=dict)
+    #: Every path and method any record names (what counts as taught-able).
+    known: Taught = field(default_factory=Taught)
+    #: NOT-list exclusions: module paths (prefixes) and methods.
+    excluded: Taught = field(default_factory=Taught)
+
+    # -- coverage
+
+    def allowed(self, api: str) -> bool:
+        return any(api == a or api.startswith(a + ".") for a in self.allow)
+
+    def covers(self, api: str, kind: str = "call") -> bool:
+        """Is resolved path ``api`` taught or allowed?"""
+        if self.allowed(api) or api in self.taught.paths:
+            return True
+        if kind == "import" and (api in self.taught.names or any(p.startswith(api + ".") for p in self.taught.paths)):
+            return True
+        method = tensor_method(api)
+        return method is not None and method in self.taught.methods
+
+    def covers_method(self, name: str) -> bool:
+        return name in self.taught.methods or f".{name}" in self.allow
+
+    def covers_keyword(self, keyword: str) -> bool:
+        return keyword in self.taught.keywords
+
+    def taught_later(self, api: str) -> str | None:
+        if api in self.later:
+            return self.later[api]
+        method = tensor_method(api)
+        return self.later.get("." + method) if method else None
+
+    def excluded_by(self, api: str) -> str | None:
+        """The NOT-list entry excluding ``api`` (unless the lesson itself teaches it exactly)."""
+        if api in self.taught.paths:
+            return None
+        for path in sorted(self.excluded.paths, key=len, reverse=True):
+            if api == path or api.startswith(path + "."):
+                return path
+        method = tensor_method(api)
+        if method and method in self.excluded.methods and method not in self.taught.methods:
+            return "." + method
+        return None
+
+    def excluded_method(self, name: str) -> str | None:
+        if name in self.excluded.methods and name not in self.taught.methods:
+            return "." + name
+        return None
+
+    def knows(self, api: str) -> bool:
+        """Does any record name ``api`` (so that a bare attribute use counts)?"""
+        return api in self.known.paths or api in self.taught.paths or api in self.excluded.paths
+
+
+def tensor_method(api: str) -> str | None:
+    """``torch.Tensor.backward`` -> ``backward``."""
+    if api.startswith("torch.Tensor.") and api.count(".") == 2:
+        return api.rsplit(".", 1)[1]
+    return None
+
+
+def build_inventory(
+    rows: Iterable[ApiRow],
+    order: int,
+    lesson_texts: Iterable[str] = (),
+    allowlist: Iterable[str] = (),
+    not_items: Iterable[str] = (),
+) -> Inventory:
+    """Build the inventory for the lesson at course position ``order``.
+
+    ``rows`` are record texts with the lesson that teaches them; rows at or
+    before ``order`` are taught, later ones only name where an API is taught
+    later.  ``lesson_texts`` are this lesson's own planning texts (spans and
+    bare dotted names count); ``not_items`` the scope's NOT items.
+    """
+    inventory = Inventory(allow={*DEFAULT_ALLOWLIST, *allowlist})
+    for row in sorted(rows, key=lambda r: r.order):
+        taught = teach_spans(row.text)
+        inventory.known.update(taught)
+        if row.order <= order:
+            inventory.taught.update(taught)
+            continue
+        for path in taught.paths:
+            inventory.later.setdefault(path, row.lesson)
+        for method in taught.methods:
+            inventory.later.setdefault("." + method, row.lesson)
+        for keyword in taught.keywords:
+            inventory.later.setdefault("=" + keyword, row.lesson)
+    for text in lesson_texts:
+        inventory.taught.update(teach_text(text))
+    for text in not_items:
+        excluded = teach_text(text)
+        inventory.excluded.paths |= excluded.paths
+        inventory.excluded.methods |= excluded.methods
+    return inventory
+
+
+# --------------------------------------------------------------------------- adapters
+
+
+def plan_texts(plan: LessonPlan | None) -> list[str]:
+    """The planning-doc texts that teach APIs in this lesson."""
+    if plan is None:
+        return []
+    texts: list[str] = []
+    if plan.cognitive_load:
+        texts.extend(item.text for item in plan.cognitive_load.concepts)
+    if plan.scope:
+        texts.extend(item.text for item in plan.scope.is_items)
+    if plan.target_concept:
+        texts.append(plan.target_concept)
+    texts.extend(f"{c.name} {c.notes}" for c in plan.concepts)
+    return texts
+
+
+def not_texts(plan: LessonPlan | None) -> list[str]:
+    if plan is None or plan.scope is None:
+        return []
+    return [item.text for item in plan.scope.not_items]
+
+
+def record_rows(curriculum: Any) -> list[ApiRow]:
+    """Concept Index rows of every module record, with the lesson teaching each.
+
+    Uses ``curriculum.modules[mid].record`` when the loader modelled it with
+    rows; otherwise parses ``record_path`` (Concept | Depth | Lesson | Notes).
+    """
+    rows: list[ApiRow] = []
+    for module in curriculum.modules.values():
+        modelled = _modelled_rows(module.record)
+        if modelled is None and module.record_path:
+            modelled = _parsed_rows(curriculum, module.record_path)
+        for lesson_cell, text in modelled or []:
+            lesson = _resolve_lesson(curriculum, module.module_id, lesson_cell)
+            if lesson is not None:
+                rows.append(ApiRow(lesson.cite, lesson.order, text))
+    return rows
+
+
+def _modelled_rows(record: Any) -> list[tuple[str, str]] | None:
+    if record is None:
+        return None
+    for attribute in ("concept_index", "concepts", "rows", "index"):
+        items = getattr(record, attribute, None)
+        if items:
+            out = []
+            for item in items:
+                lesson = getattr(item, "lesson", None)
+                lesson_text = getattr(lesson, "raw", None) or getattr(lesson, "slug", None) or str(lesson or "")
+                concept = getattr(item, "concept", None) or getattr(item, "name", "") or ""
+                notes = getattr(item, "notes", "") or ""
+                out.append((lesson_text, f"{concept} {notes}"))
+            return out
+    return None
+
+
+def _parsed_rows(curriculum: Any, record_path: str) -> list[tuple[str, str]]:
+    from curriculum_cli.parse.markdown import parse_markdown
+
+    path = Path(record_path)
+    if not path.is_absolute() and not path.exists():
+        path = Path(curriculum.root) / record_path
+    try:
+        doc = parse_markdown(path.read_text(encoding="utf-8"), record_path)
+    except OSError:
+        return []
+    out: list[tuple[str, str]] = []
+    for section in doc.sections():
+        for table in section.tables(deep=False):
+            lesson_col = table.column("Lesson")
+            concept_col = table.column("Concept")
+            if lesson_col is None or concept_col is None:
+                continue
+            notes_col = table.column("Notes")
+            for row in table.rows:
+                text = f"{row.get(concept_col)} {row.get(notes_col)}"
+                out.append((row.get(lesson_col), text))
+    return out
+
+
+def _resolve_lesson(curriculum: Any, module_id: str, cell: str) -> Any:
+    from curriculum_cli.parse.markdown import strip_markup
+
+    cell = strip_markup(cell).strip()
+    lessons = [l for l in curriculum.lessons if l.module_id == module_id] or list(curriculum.lessons)
+    lowered = cell.lower()
+    for lesson in sorted(lessons, key=lambda l: -len(l.slug)):
+        if re.search(rf"(?<![\w-]){re.escape(lesson.slug.lower())}(?![\w-])", lowered):
+            return lesson
+    number = re.search(r"(?:lesson\s*|\d+\.\d+\.)(\d+)", lowered) or re.fullmatch(r"\s*(\d+)\s*", lowered)
+    if number:
+        wanted = int(number.group(1))
+        return next((l for l in lessons if l.number == wanted), None)
+    return None
