@@ -17,9 +17,14 @@ records that in :attr:`Executor.sandbox`.  On Linux, in order:
     ``socket`` connects and name lookups raise
     ``OSError("network disabled by curriculum")`` (C extensions that open
     their own sockets are then *not* stopped).
+``no capabilities``
+    when running as root, every capability is dropped (the uid stays 0 so the
+    interpreter's root-owned files stay readable): the lesson cannot
+    ``setns`` out of its namespaces nor ignore ``RLIMIT_NPROC``.
 ``rlimits``
     ``RLIMIT_AS`` = the preloaded size + ``memory_mb``; ``RLIMIT_CORE`` 0;
-    ``RLIMIT_FSIZE`` 256 MiB; ``RLIMIT_NPROC`` (ignored by the kernel for root).
+    ``RLIMIT_FSIZE`` 256 MiB; ``RLIMIT_NPROC`` = the user's processes + 256
+    (a fork bomb stalls, then times out).
 ``landlock``
     Linux >= 5.13: writes, creations and deletions are allowed only beneath
     the chain's temporary directory, ``/dev`` and ``/dev/shm``; with Landlock
@@ -48,6 +53,8 @@ CLONE_NEWPID = 0x20000000
 _PR_SET_PDEATHSIG = 1
 _PR_SET_NO_NEW_PRIVS = 38
 _PR_SET_CHILD_SUBREAPER = 36
+_PR_CAPBSET_DROP = 24
+_CAPABILITY_VERSION_3 = 0x20080522
 _FILE_SIZE_LIMIT = 256 * 1024 * 1024
 _SYSCALLS = {  # landlock_create_ruleset, landlock_add_rule, landlock_restrict_self
     "x86_64": (444, 445, 446),
@@ -102,8 +109,28 @@ def isolate_namespaces() -> dict[str, bool]:
     return {"pid_namespace": unshare(CLONE_NEWPID), "net_namespace": unshare(CLONE_NEWNET)}
 
 
-def limit_resources(memory_mb: int | None) -> dict[str, bool]:
-    applied = {"memory_limit": False}
+def drop_capabilities() -> bool:
+    """As root: give up every capability (kept: uid 0, so root-owned files stay readable).
+
+    Without capabilities the lesson cannot leave its namespaces (``setns``),
+    remount, load modules, or ignore RLIMIT_NPROC; files stay protected by
+    Landlock and ownership.  Must run after the namespaces are entered.
+    """
+    if os.geteuid() != 0 or not sys.platform.startswith("linux"):
+        return False
+    try:
+        c = libc()
+        for capability in range(64):
+            c.prctl(_PR_CAPBSET_DROP, capability, 0, 0, 0)  # fails harmlessly past the last one
+        header = (ctypes.c_uint32 * 2)(_CAPABILITY_VERSION_3, 0)
+        data = (ctypes.c_uint32 * 6)()  # effective, permitted, inheritable x 2: all zero
+        return c.capset(ctypes.byref(header), ctypes.byref(data)) == 0
+    except (OSError, AttributeError):
+        return False
+
+
+def limit_resources(memory_mb: int | None, capabilities_dropped: bool = False) -> dict[str, bool]:
+    applied = {"memory_limit": False, "nproc_limit": False}
     _set_limit(resource.RLIMIT_CORE, 0)
     _set_limit(resource.RLIMIT_FSIZE, _FILE_SIZE_LIMIT)
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails, not kills
@@ -111,8 +138,8 @@ def limit_resources(memory_mb: int | None) -> dict[str, bool]:
         applied["memory_limit"] = _set_limit(
             resource.RLIMIT_AS, _address_space() + memory_mb * 1024 * 1024
         )
-    if os.geteuid() != 0:
-        _set_limit(resource.RLIMIT_NPROC, _own_processes() + 256)
+    if os.geteuid() != 0 or capabilities_dropped:
+        applied["nproc_limit"] = _set_limit(resource.RLIMIT_NPROC, _own_processes() + 256)
     return applied
 
 

@@ -60,6 +60,7 @@ def main(argv: list[str]) -> None:
         except Exception:
             outcome = {"failure": {"status": "not-run", "reason": "executor error: " + traceback.format_exc()[-2000:]}}
         _protocol.send(result_fd, {"t": "end", **outcome})
+    os._exit(0)  # skip interpreter teardown (torch's takes a while); nothing to flush
 
 
 def _preload(names: list[str], trace: bool) -> tuple[list[str], list[str]]:
@@ -152,7 +153,9 @@ def _chain_process(request: dict[str, Any], fd: int, workdir: str, namespaces: d
     torch = sys.modules.get("torch")
     if torch is not None:
         torch.set_num_threads(1)
-    info.update(_sandbox.limit_resources(request.get("memory_mb")))
+    info["capabilities_dropped"] = _sandbox.drop_capabilities()
+    _sandbox.die_with_parent()  # credential changes may clear it
+    info.update(_sandbox.limit_resources(request.get("memory_mb"), info["capabilities_dropped"]))
     try:
         _protocol.send(fd, {"t": "sandbox", "info": info})
         _child.Chain(request, fd, capture).run()

@@ -321,3 +321,13 @@ def test_cuda_is_the_environment(torch_ex: Executor) -> None:
         pytest.skip("torch is not installed")
     (result,) = torch_ex.run_chain([block("import torch\nif not torch.cuda.is_available():\n    torch.zeros(1).cuda()")])
     assert result.status == "environment"
+
+
+def test_a_fork_bomb_is_contained(ex: Executor) -> None:
+    ex.run_chain([block("pass")])
+    if not ex.sandbox.get("nproc_limit"):
+        pytest.skip("no process limit here: a fork bomb would hurt the machine")
+    results = ex.run_chain([block("import os\nwhile True:\n    os.fork()"), block("print('after')", index=1)])
+    assert results[0].status in ("error", "timeout")
+    (after,) = ex.run_chain([block("print('still fine')")])
+    assert after.status == "ok"
