@@ -91,6 +91,8 @@ class Compiled:
         _size, _mtime, known, _name = linecache.cache.get(self.filename, (0, None, [], self.filename))
         known = list(known)
         for position, text in zip(positions, lines):
+            if not 1 <= position <= 1_000_000:
+                continue  # a nonsense line number: not worth a giant list
             while len(known) < position:
                 known.append("\n")
             known[position - 1] = text + "\n"

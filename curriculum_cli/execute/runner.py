@@ -213,9 +213,14 @@ class Executor:
                     next_position += 1
         except OSError:
             self._abandon_worker()
-        finally:
+        except GeneratorExit:
+            # The caller stopped early: finish reading this chain so the next starts clean.
             if not ended and self._worker is worker:
                 self._drain(worker)
+            raise
+        except BaseException:  # KeyboardInterrupt...: do not wait for the lesson
+            self._abandon_worker()
+            raise
         _fill_missing(blocks, got, None, "the executor worker died")
         while next_position < len(blocks):
             yield got[next_position]

@@ -331,3 +331,11 @@ def test_a_fork_bomb_is_contained(ex: Executor) -> None:
     assert results[0].status in ("error", "timeout")
     (after,) = ex.run_chain([block("print('still fine')")])
     assert after.status == "ok"
+
+
+def test_results_stream_and_stopping_early_leaves_the_executor_clean(ex: Executor) -> None:
+    blocks = chain("print(1)", "print(2)", "print(3)")
+    for first in ex.iter_chain(blocks):
+        assert [o.text for o in first.outputs] == ["1"]
+        break
+    assert [[o.text for o in r.outputs] for r in ex.run_chain(blocks)] == [["1"], ["2"], ["3"]]
