@@ -1,0 +1,219 @@
+"""The command line, run in-process: exit codes, options, output formats, commands."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from curriculum_cli.cli import run
+from curriculum_cli.rules.registry import all_rules
+
+FIXTURES = Path(__file__).parent / "fixtures" / "plan"
+CLEAN = FIXTURES / "clean.md"
+DONE_WHEN = FIXTURES / "done-when.md"  # P201 (critical) and P203..P402 (improvement)
+POLISH_ONLY = FIXTURES / "P403-unchecked-item.md"
+IMPROVEMENT_ONLY = FIXTURES / "P203-too-few-misconceptions.md"
+
+Capture = pytest.CaptureFixture[str]
+FINDING = re.compile(r"^(?P<path>[^:\n]+):(?P<line>\d+):(?P<col>\d+): (?P<code>[A-Z]\d{3}) \[(?P<severity>[A-Z]+)\] (?P<message>.+)$")
+
+
+def check(capsys: Capture, *args: str) -> tuple[int, str, str]:
+    code = run(["check", "--no-exec", *args])
+    out, err = capsys.readouterr()
+    assert "Traceback" not in out + err
+    return code, out, err
+
+
+def codes(out: str) -> list[str]:
+    return [m["code"] for m in map(FINDING.match, out.splitlines()) if m]
+
+
+# ------------------------------------------------------------------ exit codes
+
+
+def test_exit_0_when_clean(capsys: Capture) -> None:
+    code, out, err = check(capsys, str(CLEAN))
+    assert (code, codes(out), err) == (0, [], "")
+
+
+def test_exit_1_on_findings_at_the_default_threshold(capsys: Capture) -> None:
+    code, out, _ = check(capsys, str(IMPROVEMENT_ONLY))
+    assert code == 1 and codes(out) == ["P203"]
+
+
+def test_polish_only_findings_exit_0_by_default(capsys: Capture) -> None:
+    code, out, _ = check(capsys, str(POLISH_ONLY))
+    assert code == 0 and codes(out) == ["P403"]
+
+
+def test_fail_on_polish(capsys: Capture) -> None:
+    assert check(capsys, "--fail-on", "polish", str(POLISH_ONLY))[0] == 1
+
+
+def test_fail_on_critical_ignores_improvements(capsys: Capture) -> None:
+    code, out, _ = check(capsys, "--fail-on", "critical", str(IMPROVEMENT_ONLY))
+    assert code == 0 and codes(out) == ["P203"]
+
+
+def test_fail_on_critical_still_fails_on_critical(capsys: Capture) -> None:
+    assert check(capsys, "--fail-on", "critical", str(DONE_WHEN))[0] == 1
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["check", "--format", "xml", str(CLEAN)],
+        ["check", "--no-such-option", str(CLEAN)],
+        ["check", "--fail-on", "fatal", str(CLEAN)],
+        ["no-such-command"],
+    ],
+    ids=["bad-format", "unknown-option", "bad-fail-on", "unknown-command"],
+)
+def test_exit_2_on_usage_errors(argv: list[str], capsys: Capture) -> None:
+    assert run(argv) == 2
+    out, err = capsys.readouterr()
+    assert "Traceback" not in out + err
+    assert err.strip()
+
+
+def test_exit_2_on_missing_file(capsys: Capture, tmp_path: Path) -> None:
+    code, _, err = check(capsys, str(tmp_path / "missing.md"))
+    assert code == 2
+    assert err == f"curriculum: error: {tmp_path / 'missing.md'}: no such file or directory\n"
+
+
+def test_exit_2_on_binary_file(capsys: Capture, tmp_path: Path) -> None:
+    binary = tmp_path / "image.md"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00")
+    code, _, err = check(capsys, str(binary))
+    assert code == 2 and len(err.splitlines()) == 1 and "binary" in err
+
+
+def test_errors_win_over_findings(capsys: Capture, tmp_path: Path) -> None:
+    code, out, err = check(capsys, str(IMPROVEMENT_ONLY), str(tmp_path / "missing.md"))
+    assert code == 2 and codes(out) == ["P203"] and "missing.md" in err
+
+
+# ------------------------------------------------------------------ selection
+
+
+@pytest.mark.parametrize(
+    ("flags", "want"),
+    [
+        ([], ["P201", "P203", "P205", "P301", "P303", "P401", "P401", "P401", "P402"]),
+        (["--select", "P201"], ["P201"]),
+        (["--select", "P2"], ["P201", "P203", "P205"]),
+        (["--select", "P201,P3"], ["P201", "P301", "P303"]),
+        (["--select", "p201", "--select", "P303"], ["P201", "P303"]),
+        (["--ignore", "P4"], ["P201", "P203", "P205", "P301", "P303"]),
+        (["--ignore", "P401,P402,P2"], ["P301", "P303"]),
+        (["--select", "P2,P3", "--ignore", "P203"], ["P201", "P205", "P301", "P303"]),
+        (["--select", "Z9"], []),
+    ],
+)
+def test_select_and_ignore(flags: list[str], want: list[str], capsys: Capture) -> None:
+    code, out, _ = check(capsys, *flags, str(DONE_WHEN))
+    assert codes(out) == want
+    assert code == (1 if want else 0)
+
+
+# ------------------------------------------------------------------ formats
+
+
+def test_text_format(capsys: Capture) -> None:
+    _, out, _ = check(capsys, str(DONE_WHEN))
+    lines = out.splitlines()
+    matches = [FINDING.match(line) for line in lines[:-1]]
+    assert all(matches)
+    assert {Path(m["path"]).resolve() for m in matches if m} == {DONE_WHEN.resolve()}
+    assert [(int(m["line"]), m["col"], m["code"], m["severity"]) for m in matches if m][:2] == [
+        (42, "1", "P201", "CRITICAL"), (49, "1", "P203", "IMPROVEMENT"),
+    ]
+    assert lines[-1] == "Found 9 findings in 1 file (1 critical, 8 improvement, 0 polish)."
+
+
+def test_no_ansi_colour_when_not_a_tty(capsys: Capture) -> None:
+    _, out, _ = check(capsys, str(DONE_WHEN))
+    assert "\x1b[" not in out
+
+
+def test_json_format_shape(capsys: Capture) -> None:
+    code, out, _ = check(capsys, "--format", "json", str(DONE_WHEN))
+    data = json.loads(out)
+    assert code == 1
+    assert list(data) == ["findings", "summary"]
+    assert len(data["findings"]) == 9
+    for finding in data["findings"]:
+        assert list(finding)[:7] == ["path", "line", "column", "code", "severity", "message", "fix"]
+        assert finding["severity"] in ("CRITICAL", "IMPROVEMENT", "POLISH")
+        assert isinstance(finding["line"], int)
+    assert [(f["line"], f["code"]) for f in data["findings"]][0] == (42, "P201")
+    summary = data["summary"]
+    assert {k: summary[k] for k in ("total", "critical", "improvement", "polish")} == {
+        "total": 9, "critical": 1, "improvement": 8, "polish": 0,
+    }
+
+
+def test_json_format_when_clean(capsys: Capture) -> None:
+    code, out, _ = check(capsys, "-f", "json", str(CLEAN))
+    assert code == 0
+    assert json.loads(out)["findings"] == []
+
+
+# ------------------------------------------------------------------ rules, rule, parse
+
+
+def test_rules_lists_every_rule(capsys: Capture) -> None:
+    assert run(["rules"]) == 0
+    out = capsys.readouterr().out
+    listed = [line.split()[0] for line in out.splitlines()]
+    assert listed == [r.code for r in all_rules()]
+    assert {f"P{n}" for n in (100, 101, 102, 103, 104, 105, 201, 202, 203, 204, 205, 301, 302, 303, 304, 305, 306, 401, 402, 403)} <= set(listed)
+
+
+def test_rules_json(capsys: Capture) -> None:
+    assert run(["rules", "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert [r["code"] for r in data] == [r.code for r in all_rules()]
+    assert all(r["doc"] and r["severity"] in ("CRITICAL", "IMPROVEMENT", "POLISH") for r in data)
+
+
+@pytest.mark.parametrize("name", ["P201", "p201", "prerequisite-status-mismatch"])
+def test_rule_explains_a_rule(name: str, capsys: Capture) -> None:
+    assert run(["rule", name]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("P201 prerequisite-status-mismatch [CRITICAL]")
+    assert "Student impact:" in out
+
+
+def test_rule_unknown_code_exits_2(capsys: Capture) -> None:
+    assert run(["rule", "P999"]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err.startswith("curriculum: error: unknown rule") and len(err.splitlines()) == 1
+
+
+def test_parse_text(capsys: Capture) -> None:
+    assert run(["parse", str(CLEAN)]) == 0
+    out = capsys.readouterr().out
+    assert "lesson 'slicing' module 3.2 lesson 2 type 'BUILD'" in out.splitlines()[0]
+    parts = {m[2]: int(m[1]) for m in re.finditer(r"^\s+(\d+)\s+(\w+)", out, re.MULTILINE)}
+    assert parts["prerequisites"] == 37 and parts["checklists"] == 119
+    assert "required parts not found" not in out
+    assert "counts: concepts 3, prerequisites 3, misconceptions 3, examples 4, modalities 4" in out
+
+
+def test_parse_json(capsys: Capture) -> None:
+    assert run(["parse", "--format", "json", str(CLEAN)]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["header"]["slug"] == "slicing"
+    assert [p["line"] for p in data["prerequisites"]] == [41, 42, 43]
+    assert data["problems"] == []
+
+
+def test_parse_missing_file_exits_2(capsys: Capture, tmp_path: Path) -> None:
+    assert run(["parse", str(tmp_path / "nope.md")]) == 2
+    assert capsys.readouterr().err.startswith("curriculum: error: ")
