@@ -180,13 +180,16 @@ def executor_for(ctx: Any) -> ChainExecutor:
 
 
 def check_chain(chain: Chain, inventory: Inventory, tolerance: float, issues: dict[str, list[Issue]]) -> None:
-    """Turn one chain's static and runtime results into issues by rule code."""
-    _syntax(chain, issues)
-    _names(chain, issues)
-    _apis(chain, inventory, issues)
-    _keywords(chain, inventory, issues)
-    _runtime(chain, issues)
-    _claims(chain, tolerance, issues)
+    """Turn one chain's static and runtime results into issues by rule code (added to ``issues``)."""
+    found: dict[str, list[Issue]] = defaultdict(list)
+    _syntax(chain, found)
+    _names(chain, found)
+    _apis(chain, inventory, found)
+    _keywords(chain, inventory, found)
+    _runtime(chain, found)
+    _claims(chain, tolerance, found)
+    for code, items in found.items():
+        issues.setdefault(code, []).extend(items)
 
 
 def _line(block: CodeBlock, source_line: int | None) -> int:

@@ -248,13 +248,21 @@ def _cook_template(text: str, start: int) -> tuple[str, list[int], int]:
 
 def _balanced_end(text: str, brace: int) -> int:
     depth = 0
-    for index in range(brace, len(text)):
-        if text[index] == "{":
+    index = brace
+    while index < len(text):
+        char = text[index]
+        if char in "\"'":  # a JS string inside the expression
+            close = index + 1
+            while close < len(text) and text[close] != char:
+                close += 2 if text[close] == "\\" else 1
+            index = close
+        elif char == "{":
             depth += 1
-        elif text[index] == "}":
+        elif char == "}":
             depth -= 1
             if depth == 0:
                 return index
+        index += 1
     return len(text) - 1
 
 

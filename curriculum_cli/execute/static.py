@@ -540,7 +540,7 @@ def analyze_chain(
         if block.replacement is not None:
             tree, _ = parse_block(block.replacement)
         trees.append(tree)
-        if tree is not None:  # ``global x`` in any function binds x for the whole chain
+        if tree is not None and "global" in block.source:  # ``global x`` binds x for the whole chain
             for node in ast.walk(tree):
                 if isinstance(node, ast.Global):
                     chain.global_decls.update(node.names)

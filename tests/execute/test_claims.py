@@ -1,0 +1,109 @@
+"""Claimed outputs: what is a claim, how it is compared, how it is fixed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from curriculum_cli.execute.blocks import BlockResult, CodeBlock, Output
+from curriculum_cli.execute.claims import claim_text, find_claims, same_output
+from curriculum_cli.execute.fix import update_outputs
+from curriculum_cli.execute.static import comments_and_strings
+
+
+@pytest.mark.parametrize(
+    ("comment", "core"),
+    [
+        ("tensor(6.)", "tensor(6.)"),
+        ("tensor(9., grad_fn=<PowBackward0>)", "tensor(9., grad_fn=<PowBackward0>)"),
+        ("torch.Size([2, 3])", "torch.Size([2, 3])"),
+        ("6.0", "6.0"),
+        ("[1, 2, 3]", "[1, 2, 3]"),
+        ("True", "True"),
+        ("tensor(6.)  — correct, because", "tensor(6.)"),
+        ("6.0 (2 * 3)", "6.0"),
+        ("Output: 5", "5"),
+        ("-> 3", "3"),
+        ("prints: hello", "hello"),
+        ("'abc'", "'abc'"),
+        ("<class 'torch.Tensor'>", "<class 'torch.Tensor'>"),
+    ],
+)
+def test_claims(comment: str, core: str) -> None:
+    parsed = claim_text(" " + comment)
+    assert parsed is not None and parsed[0] == core
+
+
+@pytest.mark.parametrize(
+    "comment",
+    ["?", "???", "predict: ?", "the gradient", "prints the shape", "2 dimensions", "(batch, features)",
+     "<- here", "torch.no_grad disables tracking", "tensor([...])"],
+)
+def test_not_claims(comment: str) -> None:
+    assert claim_text(" " + comment) is None
+
+
+def test_comparison_is_whitespace_and_float_tolerant() -> None:
+    assert same_output("tensor(6.)", "tensor(6.0000)", 1e-4)
+    assert same_output("tensor([[1, 2], [3, 4]])", "tensor([[1, 2],\n        [3, 4]])", 1e-4)
+    assert same_output("0.3", "0.30000000000000004", 1e-4)
+    assert not same_output("tensor(6.)", "tensor(3.)", 1e-4)
+    assert not same_output("tensor(6.)", "6.0", 1e-4)
+
+
+def test_find_claims_on_prints_and_cell_last_expression() -> None:
+    source = "x = 1\nprint(x)  # 1\nprint(\n    x,\n)  # 1\nx  # 1\n"
+    comments, _ = comments_and_strings(source)
+    assert [(c.first_line, c.line) for c in find_claims(source, comments)] == [(2, 2), (3, 5)]
+    assert [c.line for c in find_claims(source, comments, cell_last_expression=True)] == [2, 5, 6]
+
+
+class Printer:
+    """Fake executor: every print line outputs the text registered for it."""
+
+    def __init__(self, outputs: dict[int, str]) -> None:
+        self.outputs = outputs
+
+    def run_chain(self, blocks: list[CodeBlock]) -> list[BlockResult]:
+        return [
+            BlockResult(b.index, "ok", outputs=[Output(line, text) for line, text in self.outputs.items()])
+            for b in blocks
+        ]
+
+
+def test_update_outputs_rewrites_markdown_keeping_prose(tmp_path: Path) -> None:
+    lesson = tmp_path / "lesson.md"
+    lesson.write_text("# L\n\n```python\nprint(x)  # tensor(6.)  — because 2 * 3\nprint(y)  # 1\n```\n")
+    changes = update_outputs([lesson], executor=Printer({1: "tensor(3.)", 2: "1"}))
+    assert [(c.line, c.old, c.new, c.applied) for c in changes] == [(4, "tensor(6.)", "tensor(3.)", True)]
+    assert lesson.read_text().splitlines()[3] == "print(x)  # tensor(3.)  — because 2 * 3"
+    assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_update_outputs_in_notebook_json(tmp_path: Path) -> None:
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    path = tmp_path / "n.ipynb"
+    nbformat.write(new_notebook(cells=[new_code_cell('print(s)  # "a"')]), str(path))
+    before = path.read_text()
+    changes = update_outputs([path], executor=Printer({1: '"b"'}))
+    assert [c.applied for c in changes] == [True]
+    after = path.read_text()
+    assert after.replace('\\"b\\"', '\\"a\\"') == before
+    assert nbformat.read(str(path), as_version=4).cells[0].source == 'print(s)  # "b"'
+
+
+def test_update_outputs_refuses_a_file_changed_meanwhile(tmp_path: Path) -> None:
+    lesson = tmp_path / "lesson.md"
+    lesson.write_text("```python\nprint(x)  # 6\n```\n")
+
+    class Meddler(Printer):
+        def run_chain(self, blocks: list[CodeBlock]) -> list[BlockResult]:
+            lesson.write_text("```python\nprint(x)  # 6\n```\n\nedited\n")
+            return super().run_chain(blocks)
+
+    changes = update_outputs([lesson], executor=Meddler({1: "7"}))
+    assert [(c.applied, c.reason is not None) for c in changes] == [(False, True)]
+    assert lesson.read_text().endswith("edited\n")
