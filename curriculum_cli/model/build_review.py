@@ -226,7 +226,9 @@ class _ReviewBuilder:
                     value = getattr(finding, current) or ""
                     setattr(finding, current, f"{value} {text.strip()}".strip())
         retracted_words = f"{severity_raw} {finding.title}".upper()
-        finding.retracted = "RETRACTED" in retracted_words or bool(_RETRACTED_ISSUE.search(finding.issue or ""))
+        # the tool's own findings (with a fingerprint) are never retracted by their Issue text
+        in_issue = finding.fingerprint is None and bool(_RETRACTED_ISSUE.search(finding.issue or ""))
+        finding.retracted = "RETRACTED" in retracted_words or in_issue
         self.review.findings.append(finding)
 
 

@@ -13,7 +13,7 @@ from curriculum_cli.findings import Finding, Severity
 from curriculum_cli.model.plan import LessonPlan, Review, ReviewFinding
 from curriculum_cli.parse.markdown import words
 from curriculum_cli.review.fingerprint import artifact_key, fingerprint, fingerprint_code
-from curriculum_cli.review.model import ReportFinding, ReviewCounts, ReviewReport, Verification, clean
+from curriculum_cli.review.model import ReportFinding, ReviewCounts, ReviewReport, Verification, cell_text, clean
 from curriculum_cli.review.notes import ReviewerNotes
 from curriculum_cli.review.verdict import Counts, verdict_for, verdict_reason
 
@@ -103,8 +103,8 @@ class _Verifier:
         return hit
 
     def _row(self, number: int, old: ReviewFinding) -> Verification:
-        severity = old.severity or clean(old.severity_raw) or "?"
-        title = clean(old.title) or "(untitled)"
+        severity = old.severity or cell_text(old.severity_raw) or "?"
+        title = cell_text(old.title) or "(untitled)"
         marked = self._marked(number, old.title)
         if old.retracted:
             return Verification(
@@ -115,7 +115,7 @@ class _Verifier:
             code = fingerprint_code(old.fingerprint)
             current = self.by_print.get(old.fingerprint)
             if current is not None:
-                return self._row_open(number, severity, title, f"still reported at {current.location}")
+                return self._row_open(number, severity, title, cell_text(f"still reported at {current.location}"))
             if code not in self.checked:
                 return self._row_open(number, severity, title, f"rule {code} did not run in this review; not re-checked")
             return Verification(
@@ -124,7 +124,7 @@ class _Verifier:
             )
         current = self.by_title.get(_title_key(old.title))
         if current is not None:
-            return self._row_open(number, severity, title, f"still reported at {current.location}")
+            return self._row_open(number, severity, title, cell_text(f"still reported at {current.location}"))
         if marked:
             return Verification(
                 number=number, severity=severity, finding=title, status="FIXED",

@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from curriculum_cli.findings import Severity
 
-_TRAILING_HASHES = re.compile(r"\s+#+$")
+_TRAILING_HASHES = re.compile(r"(?:^|\s+)#+$")
 
 
 def clean(text: str) -> str:
@@ -26,6 +26,16 @@ def clean(text: str) -> str:
         if stripped == value:
             return value
         value = stripped
+
+
+def cell_text(text: str) -> str:
+    """:func:`clean` text that survives a table cell: an unbalanced backtick becomes ``'``.
+
+    (The table reader treats a lone backtick as opening a code span that
+    swallows the next ``|``.)
+    """
+    value = clean(text)
+    return value.replace("`", "'") if value.count("`") % 2 else value
 
 
 class ReportFinding(BaseModel):

@@ -125,6 +125,8 @@ def parse_notes(text: str, path: str = "<notes>") -> ReviewerNotes:
         data = YAML(typ="rt").load(text)
     except MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
+        if mark is not None and error.context_mark is not None and mark.line >= len(text.splitlines()):
+            mark = error.context_mark  # an error at the end of the file: point at what was left open
         line = mark.line + 1 if mark is not None else None
         raise ConfigError(f"{_where(path, line)}: invalid YAML: {error.problem or error}") from None
     except YAMLError as error:
