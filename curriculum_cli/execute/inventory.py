@@ -326,7 +326,13 @@ def _modelled_rows(record: Any) -> list[tuple[str, str]] | None:
             out = []
             for item in items:
                 lesson = getattr(item, "lesson", None)
-                lesson_text = getattr(lesson, "raw", None) or getattr(lesson, "slug", None) or str(lesson or "")
+                lesson_text = (
+                    getattr(item, "slug", None)
+                    or getattr(item, "lesson_raw", None)
+                    or getattr(lesson, "raw", None)
+                    or getattr(lesson, "slug", None)
+                    or str(lesson or "")
+                )
                 concept = getattr(item, "concept", None) or getattr(item, "name", "") or ""
                 notes = getattr(item, "notes", "") or ""
                 out.append((lesson_text, f"{concept} {notes}"))

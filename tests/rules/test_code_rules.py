@@ -269,6 +269,7 @@ def test_timeout_memory_and_raises_markers() -> None:
     results = {
         0: BlockResult(0, "timeout", error_line=2),
         1: BlockResult(1, "memory", "MemoryError", "", 1),
+        2: BlockResult(2, "error", "DidNotRaise", "expected ValueError"),
         3: BlockResult(3, "error", "ValueError", "invalid literal", 1),
     }
     issues = _issues_for(blocks, results)
