@@ -166,7 +166,7 @@ def test_any_text_never_raises(text: str) -> None:
     _lint(text)
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(MARKDOWNISH)
 def test_any_markdownish_text_never_raises(text: str) -> None:
     _lint(text)

@@ -445,3 +445,21 @@ def test_review_sections_are_not_plan_parts() -> None:
     )
     assert "misconceptions" not in plan.sections
     assert len(plan.reviews) == 1
+
+
+@pytest.mark.parametrize(
+    ("source", "closed"),
+    [
+        ("```\ncode\n```\n", True),
+        ("```\n```\n", True),
+        ("```\ncode\n`````\n", True),  # a longer closing fence closes
+        ("~~~\ncode\n~~~  \n", True),  # trailing spaces after the closing fence
+        ("> ```\n> code\n> ```\n", True),  # inside a blockquote
+        ("```\n", False),
+        ("````\ncode\n```\n", False),  # a shorter fence does not close
+        ("```\ncode\n```python\n", False),  # a fence with an info string cannot close
+    ],
+)
+def test_fence_closed_flag(source: str, closed: bool) -> None:
+    fences = [b for b in parse_markdown(source).root.all_blocks() if isinstance(b, CodeFence)]
+    assert [f.closed for f in fences] == [closed]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from pathlib import Path
 
 import jsonschema
@@ -20,6 +21,12 @@ FIXTURES = ROOT / "tests" / "fixtures" / "plan"
 def load(name: str) -> dict[str, object]:
     data: dict[str, object] = json.loads((SCHEMA_DIR / name).read_text(encoding="utf-8"))
     return data
+
+
+@lru_cache(maxsize=None)
+def validator(name: str) -> jsonschema.Draft202012Validator:
+    """A validator for schema ``name`` (its own validity is tested once, below)."""
+    return jsonschema.Draft202012Validator(load(name))
 
 
 @pytest.mark.parametrize("name", sorted(schemas.SCHEMAS))
@@ -60,15 +67,15 @@ def test_check_mode_reports_a_stale_file(tmp_path: Path, capsys: pytest.CaptureF
 def test_parse_json_output_validates(fixture: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert run(["parse", "--format", "json", str(FIXTURES / fixture)]) == 0
     output = json.loads(capsys.readouterr().out)
-    jsonschema.validate(output, load("lesson-plan.schema.json"), cls=jsonschema.Draft202012Validator)
+    validator("lesson-plan.schema.json").validate(output)
 
 
 def test_lesson_plan_schema_rejects_a_wrong_document() -> None:
-    schema = load("lesson-plan.schema.json")
+    schema = validator("lesson-plan.schema.json")
     with pytest.raises(jsonschema.ValidationError):
-        jsonschema.validate({"path": "x.md", "concepts": "not a list"}, schema)
+        schema.validate({"path": "x.md", "concepts": "not a list"})
     with pytest.raises(jsonschema.ValidationError):
-        jsonschema.validate({"header": {}}, schema)  # no path
+        schema.validate({"header": {}})  # no path
 
 
 def test_check_json_findings_validate(capsys: pytest.CaptureFixture[str]) -> None:
@@ -76,13 +83,13 @@ def test_check_json_findings_validate(capsys: pytest.CaptureFixture[str]) -> Non
     findings = json.loads(capsys.readouterr().out)["findings"]
     assert findings
     for finding in findings:
-        jsonschema.validate(finding, load("finding.schema.json"))
+        validator("finding.schema.json").validate(finding)
 
 
 def test_default_config_validates() -> None:
-    schema = load("config.schema.json")
-    jsonschema.validate(Config().model_dump(mode="json"), schema)
+    schema = validator("config.schema.json")
+    schema.validate(Config().model_dump(mode="json"))
     with pytest.raises(jsonschema.ValidationError):
-        jsonschema.validate({"fail_on": "FATAL"}, schema)
+        schema.validate({"fail_on": "FATAL"})
     with pytest.raises(jsonschema.ValidationError):
-        jsonschema.validate({"selekt": ["P"]}, schema)  # unknown keys are refused, as by Config
+        schema.validate({"selekt": ["P"]})  # unknown keys are refused, as by Config

@@ -357,9 +357,12 @@ class _Builder:
         start, end = token.map or (0, 0)
         if token.type == "code_block":
             return CodeFence(start + 1, "", token.content, start + 1)
-        closing = self.lines[end - 1].strip() if end - 1 < len(self.lines) else ""
+        closing = self.lines[end - 1] if end - 1 < len(self.lines) else ""
+        closing = closing.lstrip(" \t>").rstrip()  # indentation and blockquote markers
         fence_char = token.markup[:1] or "`"
-        closed = end - start >= 2 and closing.startswith(fence_char * len(token.markup))
+        # A closing fence is only fence characters, at least as many as the opening
+        # (```` ```python ```` cannot close a fence: it is content).
+        closed = end - start >= 2 and len(closing) >= len(token.markup) and closing == fence_char * len(closing)
         return CodeFence(start + 1, token.info.strip(), token.content, start + 2, closed)
 
     def _list(self, token: Token) -> ListBlock:
