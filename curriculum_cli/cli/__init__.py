@@ -13,6 +13,8 @@ import typer
 
 from curriculum_cli.cli import check as _check
 from curriculum_cli.cli import docs as _docs
+from curriculum_cli.cli import fix as _fix
+from curriculum_cli.cli import review as _review
 
 app = typer.Typer(
     name="curriculum",
@@ -26,6 +28,8 @@ app.command("check")(_check.check)
 app.command("rules")(_docs.rules)
 app.command("rule")(_docs.rule)
 app.command("parse")(_docs.parse)
+app.command("review")(_review.review)
+app.command("fix")(_fix.fix)
 
 
 def run(argv: Sequence[str]) -> int:

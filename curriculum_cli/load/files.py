@@ -1,7 +1,16 @@
-"""Reading files safely: BOM, CRLF, binary content and size are handled here once."""
+"""Reading and writing files safely, in one place.
+
+Reading handles BOM, CRLF, binary content and size; writing is atomic (a
+temp file beside the target, then ``os.replace``) so no run can leave a
+half-written document behind.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import os
+import stat
+import tempfile
 from pathlib import Path
 
 from curriculum_cli.errors import InputError
@@ -40,3 +49,39 @@ def read_text(path: Path | str) -> str:
         line = data[: error.start].count(b"\n") + 1
         raise InputError(f"{path}:{line}: not valid UTF-8 text (byte 0x{data[error.start]:02x})") from None
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def atomic_write(path: Path | str, data: str | bytes, *, expected: bytes | None = None) -> None:
+    """Replace ``path`` with ``data`` atomically: a temp file in the same folder, fsync, ``os.replace``.
+
+    The file keeps its permission bits.  With ``expected``, the write is
+    refused (:class:`InputError`) when the file's bytes are no longer
+    ``expected`` just before the replace (a concurrent edit).  A failure
+    leaves the original untouched and no temp file behind.
+    """
+    target = Path(path)
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    try:
+        mode = stat.S_IMODE(target.stat().st_mode)
+    except FileNotFoundError:
+        mode = None
+    handle, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(handle, "wb") as temp:
+            temp.write(payload)
+            temp.flush()
+            os.fsync(temp.fileno())
+        if mode is not None:
+            os.chmod(temp_name, mode)
+        if expected is not None:
+            try:
+                current = target.read_bytes()
+            except FileNotFoundError:
+                current = None
+            if current != expected:
+                raise InputError(f"{path}: the file changed since it was read; not overwritten")
+        os.replace(temp_name, target)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temp_name)
+        raise

@@ -118,10 +118,10 @@ def test_shadowed_alias_is_not_resolved() -> None:
     assert [a.api for a in chain.blocks[0].apis] == ["torch"]
 
 
-def test_static_pass_is_fast() -> None:
-    import time
-
+def test_static_pass_handles_a_large_chain() -> None:
+    # Speed is measured by benchmarks/, never asserted in tests: this only
+    # checks that a 10,000-line chain is analysed completely.
     source = "".join(f"import torch\nx{i} = torch.ones({i})\ndef f{i}(a):\n    return a + x{i}\nprint(f{i}(1))\n" for i in range(400))
-    start = time.perf_counter()
-    _chain(*[source] * 5)  # 10,000 lines: far more than any lesson
-    assert time.perf_counter() - start < 5.0
+    chain = _chain(*[source] * 5)
+    assert len(chain.blocks) == 5
+    assert not chain.undefined
