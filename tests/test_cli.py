@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
+
+from curriculum_cli.cli import app
 
 from curriculum_cli.cli import run
 from curriculum_cli.rules.registry import all_rules
@@ -98,6 +102,22 @@ def test_errors_win_over_findings(capsys: Capture, tmp_path: Path) -> None:
     assert code == 2 and codes(out) == ["P203"] and "missing.md" in err
 
 
+@pytest.mark.parametrize(
+    ("argv", "code"),
+    [
+        (["check", "--no-exec", str(CLEAN)], 0),
+        (["check", "--no-exec", str(IMPROVEMENT_ONLY)], 1),
+        (["check", "--format", "xml", str(CLEAN)], 2),
+        (["rule", "P999"], 2),
+    ],
+)
+def test_console_entry_point_agrees_with_run(argv: list[str], code: int) -> None:
+    # The installed ``curriculum`` command runs the app in standalone mode.
+    result = CliRunner().invoke(app, argv)
+    assert result.exit_code == code
+    assert "Traceback" not in result.output
+
+
 # ------------------------------------------------------------------ selection
 
 
@@ -139,6 +159,12 @@ def test_text_format(capsys: Capture) -> None:
 def test_no_ansi_colour_when_not_a_tty(capsys: Capture) -> None:
     _, out, _ = check(capsys, str(DONE_WHEN))
     assert "\x1b[" not in out
+
+
+def test_ansi_colour_on_a_tty(capsys: Capture, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    _, out, _ = check(capsys, str(DONE_WHEN))
+    assert "\x1b[31m[CRITICAL]" in out
 
 
 def test_json_format_shape(capsys: Capture) -> None:

@@ -6,6 +6,7 @@ A fixture is ``tests/fixtures/plan/NAME.md`` with its verdict beside it in
 
 from __future__ import annotations
 
+import difflib
 from pathlib import Path
 
 import pytest
@@ -117,3 +118,12 @@ def test_done_when_document() -> None:
         (125, "P401"), (126, "P401"), (127, "P401"), (128, "P402"),
     ]
     assert findings(case) == want == expected(case)
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c.stem != "clean"], ids=lambda p: p.stem)
+def test_fixture_is_a_small_edit_of_clean(case: Path) -> None:
+    # Keeps each case readable as "clean.md plus this edit" (diff clean.md NAME.md).
+    clean = (FIXTURES / "clean.md").read_text(encoding="utf-8").splitlines()
+    lines = case.read_text(encoding="utf-8").splitlines()
+    changed = [d for d in difflib.ndiff(clean, lines) if d[:1] in "+-"]
+    assert 0 < len(changed) <= 24
