@@ -426,7 +426,7 @@ class _Terms:
 
 
 def _phrase_key(text: str) -> str:
-    return " ".join(w[:-1] if w.endswith("s") and len(w) > 3 else w for w in words(text))
+    return " ".join(w[:-1] if w.endswith("s") and not w.endswith(("ss", "us")) and len(w) > 3 else w for w in words(text))
 
 
 def term_candidates(concept: str) -> tuple[list[str], list[str]]:
