@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -55,8 +56,9 @@ def check(
     if output_format is OutputFormat.json:
         sys.stdout.write(render_json(report.findings, report.stats, report.errors))
     else:
-        colour = sys.stdout.isatty()
-        sys.stdout.write(render_text(report.findings, files=report.stats.get("files"), colour=colour, show_fixes=show_fixes))
+        colour = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+        if report.findings or not report.errors:
+            sys.stdout.write(render_text(report.findings, files=report.stats.get("files"), colour=colour, show_fixes=show_fixes))
     for error in report.errors:
         typer.echo(f"curriculum: error: {error}", err=True)
     if report.errors:

@@ -41,7 +41,7 @@ def read_text(path: Path | str) -> str:
         raise InputError(f"{path}: permission denied") from None
     except OSError as error:
         raise InputError(f"{path}: cannot read ({error.strerror or error})") from None
-    if b"\x00" in data[:8192]:
+    if b"\x00" in data:
         raise InputError(f"{path}: binary file (contains NUL bytes), expected UTF-8 text")
     try:
         text = data.decode("utf-8-sig")
