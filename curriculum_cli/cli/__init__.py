@@ -12,6 +12,7 @@ from collections.abc import Sequence
 import typer
 
 from curriculum_cli.cli import check as _check
+from curriculum_cli.cli import curriculum as _curriculum
 from curriculum_cli.cli import docs as _docs
 from curriculum_cli.cli import fix as _fix
 from curriculum_cli.cli import review as _review
@@ -30,6 +31,8 @@ app.command("rule")(_docs.rule)
 app.command("parse")(_docs.parse)
 app.command("review")(_review.review)
 app.command("fix")(_fix.fix)
+app.command("graph")(_curriculum.graph)
+app.command("record")(_curriculum.record)
 
 
 def run(argv: Sequence[str]) -> int:

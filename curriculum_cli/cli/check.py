@@ -20,9 +20,11 @@ from curriculum_cli.cli.options import (
     SelectOption,
     TimeoutOption,
     fail,
-    resolve_config,
+    file_config,
+    overrides_from,
 )
 from curriculum_cli.errors import CurriculumError
+from curriculum_cli.load.config_file import merge
 from curriculum_cli.report.json import render_json
 from curriculum_cli.report.text import render_text
 
@@ -46,11 +48,11 @@ def check(
     """Check planning documents, built lessons and notebooks; exit 1 on findings at or above --fail-on."""
     targets = list(paths) if paths else [Path("lessons")]
     try:
-        config = resolve_config(
-            targets, config_file=config_file, select=select, ignore=ignore, fail_on=fail_on,
-            no_exec=no_exec, timeout=timeout,
-        )
-        report = api.check(targets, config)
+        base = file_config(targets, config_file)
+        overrides = overrides_from(base, select=select, ignore=ignore, fail_on=fail_on, no_exec=no_exec, timeout=timeout)
+        config = merge(base, overrides)  # decides the exit code
+        # Without --config, every curriculum root uses its own configuration file.
+        report = api.check(targets, config if config_file else None, overrides=overrides)
     except CurriculumError as error:
         raise fail(str(error)) from None
     if output_format is OutputFormat.json:

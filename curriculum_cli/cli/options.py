@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -54,6 +54,46 @@ def split_codes(values: list[str] | None) -> list[str]:
     return out
 
 
+def overrides_from(
+    base: Config,
+    *,
+    select: list[str] | None = None,
+    ignore: list[str] | None = None,
+    fail_on: FailOn | None = None,
+    no_exec: bool = False,
+    timeout: float | None = None,
+) -> dict[str, Any]:
+    """Command-line options as configuration overrides (``--ignore`` adds to the file's list)."""
+    overrides: dict[str, Any] = {}
+    if select:
+        overrides["select"] = split_codes(select)
+    if ignore:
+        overrides["ignore"] = [*base.ignore, *split_codes(ignore)]
+    if fail_on is not None:
+        overrides["fail_on"] = Severity.parse(fail_on.value).value
+    exec_overrides: dict[str, Any] = {}
+    if no_exec:
+        exec_overrides["enabled"] = False
+    if timeout is not None:
+        exec_overrides["timeout"] = timeout
+    if exec_overrides:
+        overrides["exec"] = exec_overrides
+    return overrides
+
+
+def file_config(paths: list[Path], config_file: Path | None = None) -> Config:
+    """The configuration file given, or the one at the curriculum root of the first path."""
+    from curriculum_cli.load.config_file import load_config, load_config_file
+    from curriculum_cli.load.curriculum import find_root
+
+    if config_file is not None:
+        if not config_file.is_file():
+            raise ConfigError(f"{config_file}: no such configuration file")
+        return load_config_file(config_file)
+    root = next((r for r in (find_root(p) for p in paths if p.exists()) if r is not None), None)
+    return load_config(root) if root is not None else Config()
+
+
 def resolve_config(
     paths: list[Path],
     *,
@@ -65,36 +105,12 @@ def resolve_config(
     timeout: float | None = None,
 ) -> Config:
     """The configuration for a run: the file found for ``paths`` (or given), then command-line overrides."""
-    config = _file_config(paths, config_file)
-    updates: dict[str, object] = {}
-    if select:
-        updates["select"] = split_codes(select)
-    if ignore:
-        updates["ignore"] = [*config.ignore, *split_codes(ignore)]
-    if fail_on is not None:
-        updates["fail_on"] = Severity.parse(fail_on.value)
-    config = config.model_copy(update=updates)
-    exec_updates: dict[str, object] = {}
-    if no_exec:
-        exec_updates["enabled"] = False
-    if timeout is not None:
-        exec_updates["timeout"] = timeout
-    if exec_updates:
-        config = config.model_copy(update={"exec": config.exec.model_copy(update=exec_updates)})
-    return config
+    from curriculum_cli.load.config_file import merge
 
-
-def _file_config(paths: list[Path], config_file: Path | None) -> Config:
-    from curriculum_cli.load.curriculum import find_root
-
-    try:
-        from curriculum_cli.load.config_file import load_config
-    except ImportError:  # configuration files not supported yet
-        return Config()
-    root = config_file.parent if config_file else next(
-        (r for r in (find_root(p) for p in paths if p.exists()) if r is not None), None
+    base = file_config(paths, config_file)
+    return merge(
+        base, overrides_from(base, select=select, ignore=ignore, fail_on=fail_on, no_exec=no_exec, timeout=timeout)
     )
-    return load_config(root) if root is not None else Config()
 
 
 def fail(message: str) -> typer.Exit:

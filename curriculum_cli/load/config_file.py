@@ -116,19 +116,22 @@ def load_config(root: Path) -> Config:
     Raises :class:`ConfigError` as ``curriculum.yaml:LINE: key 'x': message``.
     """
     path = config_path(root)
-    if path is not None:
-        tree = _read_yaml(path)
-        return validate(tree, path.name, tree)
-    pyproject = root / "pyproject.toml"
-    if pyproject.is_file():
+    if path is None and (root / "pyproject.toml").is_file():
+        path = root / "pyproject.toml"
+    return load_config_file(path) if path is not None else Config()
+
+
+def load_config_file(path: Path) -> Config:
+    """Read one configuration file: YAML, or a ``pyproject.toml`` with ``[tool.curriculum]``."""
+    if path.name == "pyproject.toml" or path.suffix == ".toml":
         try:
-            data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
         except (tomllib.TOMLDecodeError, OSError, UnicodeDecodeError) as error:
-            raise ConfigError(f"pyproject.toml: cannot read: {error}") from None
+            raise ConfigError(f"{path.name}: cannot read: {error}") from None
         section = data.get("tool", {}).get("curriculum")
-        if section is not None:
-            return validate(section, "pyproject.toml [tool.curriculum]")
-    return Config()
+        return validate(section, f"{path.name} [tool.curriculum]") if section is not None else Config()
+    tree = _read_yaml(path)
+    return validate(tree, path.name, tree)
 
 
 def _deep_merge(base: dict[str, Any], overrides: Mapping[str, Any]) -> dict[str, Any]:

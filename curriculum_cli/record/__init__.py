@@ -23,6 +23,7 @@ from curriculum_cli.model.curriculum import Curriculum, Lesson, Module, slug_key
 from curriculum_cli.model.depth import Depth, parse_depth
 from curriculum_cli.model.plan import LessonPlan
 from curriculum_cli.model.record import MATCH_THRESHOLD, build_record, concept_score
+from curriculum_cli.model.record import RecordRow as IndexRow
 from curriculum_cli.parse.markdown import Document, parse_markdown, strip_markup, words
 
 __all__ = ["RecordError", "RecordRefused", "RecordResult", "RecordRow", "last_verdict", "planned_rows", "record_lesson"]
@@ -170,12 +171,28 @@ def _update_index(lines: list[str], doc: Document, rows: list[RecordRow], slug: 
     for row in rows:
         match = max(mine, key=lambda old: concept_score(row.concept, old.concept), default=None)
         if match is not None and concept_score(row.concept, match.concept) >= MATCH_THRESHOLD:
-            lines[match.line - 1] = row.markdown()
+            lines[match.line - 1] = _merged(match, row).markdown()
             mine.remove(match)
         else:
             insert.append(row.markdown())
     end = record.index_end_line
     return [*lines[:end], *insert, *lines[end:]]
+
+
+def _merged(old: IndexRow, new: RecordRow) -> RecordRow:
+    """Update an existing row without losing what a person wrote in it.
+
+    The concept name, the lesson cell and the notes stay; the depth is raised
+    (never lowered) to the planned one; APIs the plan names that the notes
+    lack are appended in backticks.
+    """
+    depth = max(filter(None, (old.depth.depth, new.depth)))
+    have = set(_BACKTICKS.findall(old.notes))
+    missing = [api for api in _BACKTICKS.findall(new.notes) if api not in have]
+    notes = old.notes.strip()
+    if missing:
+        notes = "; ".join(part for part in (notes, ", ".join(f"`{api}`" for api in missing)) if part)
+    return RecordRow(concept=old.concept, depth=depth, lesson=old.lesson_raw or new.lesson, notes=notes)
 
 
 def _summary(lesson: Lesson, rows: list[RecordRow]) -> list[str]:
