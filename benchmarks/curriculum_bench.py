@@ -100,7 +100,7 @@ def _content(module: int, lesson: int) -> str:
         f"This lesson is about topic {module} {lesson}. We look at what the numbers do, why they do it, "
         "and how to check the result before trusting it.\n\n"
     )
-    code = f"```python\nimport torch\nx = torch.ones(3)\nprint(x.sum())  # tensor(3.)\n```\n\n"
+    code = "```python\nimport torch\nx = torch.ones(3)\nprint(x.sum())  # tensor(3.)\n```\n\n"
     return f"# Topic {module} {lesson}\n\n" + (para + code) * 8
 
 

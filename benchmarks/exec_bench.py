@@ -44,7 +44,7 @@ def run_executor(n: int) -> tuple[float, float, float, float]:
     """(end-to-end seconds, preload seconds, chain seconds, summed in-block seconds)."""
     started = time.perf_counter()
     with Executor(ExecOptions(preload=("torch", "numpy"))) as executor:
-        executor.preloaded  # wait for the worker's imports
+        _ = executor.preloaded  # wait for the worker's imports
         ready = time.perf_counter()
         results = executor.run_chain(lesson(n))
         done = time.perf_counter()

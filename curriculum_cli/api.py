@@ -11,7 +11,12 @@ from curriculum_cli.config import Config
 from curriculum_cli.errors import InputError
 from curriculum_cli.findings import Finding, Severity, normalize
 from curriculum_cli.load.config_file import merge, resolve_config
-from curriculum_cli.load.curriculum import display_path, find_root, load_curriculum, load_plan
+from curriculum_cli.load.curriculum import (
+    display_path,
+    find_root,
+    load_curriculum,
+    load_plan,
+)
 from curriculum_cli.model.curriculum import Curriculum, Lesson
 from curriculum_cli.rules.context import LessonContext
 from curriculum_cli.rules.engine import RuleCrash, run_rules, selected

@@ -10,9 +10,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from curriculum_cli.cli import app
-
-from curriculum_cli.cli import run
+from curriculum_cli.cli import app, run
 from curriculum_cli.rules.registry import all_rules
 
 FIXTURES = Path(__file__).parent / "fixtures" / "plan"

@@ -10,7 +10,14 @@ import pytest
 from curriculum_cli.model.build_plan import build_plan, part_of
 from curriculum_cli.model.depth import Depth, LessonType
 from curriculum_cli.model.plan import LessonPlan
-from curriculum_cli.parse.markdown import CodeFence, Document, Paragraph, Section, Table, parse_markdown
+from curriculum_cli.parse.markdown import (
+    CodeFence,
+    Document,
+    Paragraph,
+    Section,
+    Table,
+    parse_markdown,
+)
 
 
 def parse(source: str) -> Document:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import jsonschema
@@ -23,7 +23,7 @@ def load(name: str) -> dict[str, object]:
     return data
 
 
-@lru_cache(maxsize=None)
+@cache
 def validator(name: str) -> jsonschema.Draft202012Validator:
     """A validator for schema ``name`` (its own validity is tested once, below)."""
     return jsonschema.Draft202012Validator(load(name))

@@ -17,11 +17,18 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from curriculum_cli.execute.blocks import BlockResult, CodeBlock
-from curriculum_cli.execute.claims import Claim, actual_text, find_claims, matches, outputs_for
+from curriculum_cli.execute.claims import (
+    Claim,
+    actual_text,
+    find_claims,
+    matches,
+    outputs_for,
+)
 from curriculum_cli.execute.inventory import (
     Inventory,
     Taught,
     build_inventory,
+    index_rows,
     not_texts,
     plan_texts,
     record_rows,
@@ -99,10 +106,20 @@ def _read_artifacts(ctx: Any) -> list[Artifact]:
     return out
 
 
+def _record_rows(curriculum: Any) -> list[Any]:
+    """``record_rows`` once per curriculum (re-read when a record object is replaced, e.g. by ``record``)."""
+    key = tuple(id(module.record) for module in curriculum.modules.values())
+    cached = curriculum.extra.get("api_rows")
+    if cached is None or cached[0] != key:
+        cached = (key, index_rows(record_rows(curriculum)))
+        curriculum.extra["api_rows"] = cached
+    return cached[1]  # type: ignore[no-any-return]
+
+
 def _inventory(ctx: Any) -> Inventory:
     plan = ctx.lesson.plan.plan if ctx.lesson.plan else None
     return build_inventory(
-        record_rows(ctx.curriculum),
+        _record_rows(ctx.curriculum),
         ctx.lesson.order,
         plan_texts(plan),
         ctx.config.allowlist,

@@ -15,16 +15,22 @@ template literal with its escapes, so the rest of the file is untouched.
 from __future__ import annotations
 
 import json
-from collections import defaultdict
 import os
 import shutil
 import tempfile
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from curriculum_cli.config import Config
-from curriculum_cli.execute.analysis import Chain, ChainExecutor, ExecutorService, Mismatch, check_chain
+from curriculum_cli.execute.analysis import (
+    Chain,
+    ChainExecutor,
+    ExecutorService,
+    Mismatch,
+    check_chain,
+)
 from curriculum_cli.execute.inventory import Inventory
 from curriculum_cli.execute.sources import ArtifactKind, read_artifact
 from curriculum_cli.execute.static import analyze_chain

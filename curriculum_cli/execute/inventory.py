@@ -26,6 +26,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -166,7 +167,10 @@ def teach_text(text: str) -> Taught:
     return taught
 
 
+@lru_cache(maxsize=65536)
 def teach_spans(text: str) -> Taught:
+    """What the code spans of ``text`` teach. Cached: record rows are read once
+    per lesson; callers must not mutate the returned value."""
     taught = Taught()
     for span in spans(text):
         taught.update(parse_span(span))
@@ -239,8 +243,35 @@ def tensor_method(api: str) -> str | None:
     return None
 
 
+_KINDS = ("paths", "methods", "keywords", "names")
+
+
+@dataclass
+class RowIndex:
+    """Record rows indexed once per curriculum: for every API, the earliest
+    lesson (course order, citation) whose record row teaches it."""
+
+    first: dict[str, dict[str, tuple[int, str]]] = field(default_factory=lambda: {k: {} for k in _KINDS})
+    known: Taught = field(default_factory=Taught)
+
+
+def index_rows(rows: Iterable[ApiRow]) -> RowIndex:
+    index = RowIndex()
+    for row in sorted(rows, key=lambda r: r.order):
+        taught = teach_spans(row.text)
+        index.known.update(taught)
+        for kind in _KINDS:
+            table = index.first[kind]
+            for name in getattr(taught, kind):
+                table.setdefault(name, (row.order, row.lesson))
+    return index
+
+
+_LATER_PREFIX = {"paths": "", "methods": ".", "keywords": "=", "names": None}
+
+
 def build_inventory(
-    rows: Iterable[ApiRow],
+    rows: Iterable[ApiRow] | RowIndex,
     order: int,
     lesson_texts: Iterable[str] = (),
     allowlist: Iterable[str] = (),
@@ -248,24 +279,23 @@ def build_inventory(
 ) -> Inventory:
     """Build the inventory for the lesson at course position ``order``.
 
-    ``rows`` are record texts with the lesson that teaches them; rows at or
-    before ``order`` are taught, later ones only name where an API is taught
-    later.  ``lesson_texts`` are this lesson's own planning texts (spans and
-    bare dotted names count); ``not_items`` the scope's NOT items.
+    ``rows`` are record texts with the lesson that teaches them (or their
+    :class:`RowIndex`, built once per curriculum); rows at or before
+    ``order`` are taught, later ones only name where an API is taught later.
+    ``lesson_texts`` are this lesson's own planning texts (spans and bare
+    dotted names count); ``not_items`` the scope's NOT items.
     """
+    index = rows if isinstance(rows, RowIndex) else index_rows(rows)
     inventory = Inventory(allow={*DEFAULT_ALLOWLIST, *allowlist})
-    for row in sorted(rows, key=lambda r: r.order):
-        taught = teach_spans(row.text)
-        inventory.known.update(taught)
-        if row.order <= order:
-            inventory.taught.update(taught)
-            continue
-        for path in taught.paths:
-            inventory.later.setdefault(path, row.lesson)
-        for method in taught.methods:
-            inventory.later.setdefault("." + method, row.lesson)
-        for keyword in taught.keywords:
-            inventory.later.setdefault("=" + keyword, row.lesson)
+    inventory.known.update(index.known)
+    for kind in _KINDS:
+        taught: set[str] = getattr(inventory.taught, kind)
+        prefix = _LATER_PREFIX[kind]
+        for name, (first, lesson) in index.first[kind].items():
+            if first <= order:
+                taught.add(name)
+            elif prefix is not None:
+                inventory.later[prefix + name] = lesson
     for text in lesson_texts:
         inventory.taught.update(teach_text(text))
     for text in not_items:

@@ -58,7 +58,13 @@ from pathlib import Path
 from typing import Any
 
 from curriculum_cli.execute import _protocol
-from curriculum_cli.execute.blocks import BlockResult, CodeBlock, Frame, Output, RunStatus
+from curriculum_cli.execute.blocks import (
+    BlockResult,
+    CodeBlock,
+    Frame,
+    Output,
+    RunStatus,
+)
 
 _STATUSES: frozenset[str] = frozenset(
     ("ok", "error", "timeout", "memory", "skipped", "not-run", "environment")

@@ -26,6 +26,7 @@ import io
 import tokenize
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from curriculum_cli.execute.blocks import CodeBlock
 
@@ -493,6 +494,13 @@ def _collect_local_bindings(node: ast.AST, scope: _Scope) -> None:
 
 def comments_and_strings(source: str) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
     """``(line, text)`` of comments (without ``#``) and string tokens of ``source``."""
+    comments, strings = _comments_and_strings(source)
+    return list(comments), list(strings)
+
+
+@lru_cache(maxsize=1024)
+def _comments_and_strings(source: str) -> tuple[tuple[tuple[int, str], ...], tuple[tuple[int, str], ...]]:
+    # Cached: the static pass and the writing rule both tokenize every block.
     comments: list[tuple[int, str]] = []
     strings: list[tuple[int, str]] = []
     try:
@@ -505,7 +513,7 @@ def comments_and_strings(source: str) -> tuple[list[tuple[int, str]], list[tuple
                 strings.append((token.start[0], token.string))
     except (tokenize.TokenError, SyntaxError, IndentationError):
         pass
-    return comments, strings
+    return tuple(comments), tuple(strings)
 
 
 def parse_block(source: str) -> tuple[ast.Module | None, SyntaxProblem | None]:

@@ -15,7 +15,14 @@ from curriculum_cli.errors import CurriculumError, InputError
 from curriculum_cli.load.files import read_text
 from curriculum_cli.model.build_plan import build_plan
 from curriculum_cli.model.course import build_course
-from curriculum_cli.model.curriculum import Curriculum, Lesson, Module, PlanDocument, module_key, slug_key
+from curriculum_cli.model.curriculum import (
+    Curriculum,
+    Lesson,
+    Module,
+    PlanDocument,
+    module_key,
+    slug_key,
+)
 from curriculum_cli.model.module_plan import build_module_plan
 from curriculum_cli.model.record import build_record
 from curriculum_cli.parse.markdown import Document, parse_markdown

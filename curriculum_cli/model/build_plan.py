@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 from curriculum_cli.model import plan as m
 from curriculum_cli.model.depth import parse_depth, parse_type
@@ -78,6 +79,7 @@ _NUMBER = re.compile(r"\d+")
 _OUTLINE = re.compile(r"^(?P<n>\d+)[.)]\s*(?P<title>.*)$")
 
 
+@lru_cache(maxsize=4096)
 def part_of(title: str) -> str | None:
     """The canonical part a heading or label names, or ``None``."""
     have = words(title)

@@ -25,7 +25,15 @@ import re
 from collections.abc import Callable
 
 from curriculum_cli.model import plan as m
-from curriculum_cli.parse.markdown import HtmlBlock, ListBlock, Paragraph, Section, Table, strip_markup, words
+from curriculum_cli.parse.markdown import (
+    HtmlBlock,
+    ListBlock,
+    Paragraph,
+    Section,
+    Table,
+    strip_markup,
+    words,
+)
 
 ProblemSink = Callable[..., None]
 

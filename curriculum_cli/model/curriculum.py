@@ -33,7 +33,13 @@ from curriculum_cli.model.course import CourseDoc
 from curriculum_cli.model.depth import Depth, LessonType
 from curriculum_cli.model.module_plan import ModulePlan, SequenceEntry
 from curriculum_cli.model.plan import Citation, LessonPlan
-from curriculum_cli.model.record import MATCH_THRESHOLD, ModuleRecord, RecordRow, best_match, concept_key
+from curriculum_cli.model.record import (
+    MATCH_THRESHOLD,
+    ModuleRecord,
+    RecordRow,
+    best_match,
+    concept_key,
+)
 from curriculum_cli.parse.markdown import Document
 
 

@@ -25,7 +25,12 @@ from __future__ import annotations
 from curriculum_cli.review.append import ConcurrentEditError, append_review
 from curriculum_cli.review.build import ReviewLimitError, build_report
 from curriculum_cli.review.lesson import lesson_paths, resolve_lesson, review_lesson
-from curriculum_cli.review.model import ReportFinding, ReviewReport, ReviewResult, Verification
+from curriculum_cli.review.model import (
+    ReportFinding,
+    ReviewReport,
+    ReviewResult,
+    Verification,
+)
 from curriculum_cli.review.notes import ReviewerNotes, load_notes, parse_notes
 
 __all__ = [

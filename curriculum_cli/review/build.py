@@ -12,8 +12,19 @@ from curriculum_cli.errors import ConfigError, CurriculumError
 from curriculum_cli.findings import Finding, Severity
 from curriculum_cli.model.plan import LessonPlan, Review, ReviewFinding
 from curriculum_cli.parse.markdown import words
-from curriculum_cli.review.fingerprint import artifact_key, fingerprint, fingerprint_code
-from curriculum_cli.review.model import ReportFinding, ReviewCounts, ReviewReport, Verification, cell_text, clean
+from curriculum_cli.review.fingerprint import (
+    artifact_key,
+    fingerprint,
+    fingerprint_code,
+)
+from curriculum_cli.review.model import (
+    ReportFinding,
+    ReviewCounts,
+    ReviewReport,
+    Verification,
+    cell_text,
+    clean,
+)
 from curriculum_cli.review.notes import ReviewerNotes
 from curriculum_cli.review.verdict import Counts, verdict_for, verdict_reason
 

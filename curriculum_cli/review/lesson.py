@@ -9,7 +9,12 @@ from typing import TYPE_CHECKING
 
 from curriculum_cli.config import Config
 from curriculum_cli.errors import ConfigError, InputError
-from curriculum_cli.load.curriculum import find_root, load_curriculum, load_plan, slug_key
+from curriculum_cli.load.curriculum import (
+    find_root,
+    load_curriculum,
+    load_plan,
+    slug_key,
+)
 from curriculum_cli.review.append import digest
 from curriculum_cli.review.build import build_report
 from curriculum_cli.review.model import ReviewResult
@@ -101,7 +106,9 @@ def review_lesson(
         check_notes=report.notes,
         errors=report.errors,
     )
-    from curriculum_cli.report.review_markdown import render_review  # the renderer imports this package
+    from curriculum_cli.report.review_markdown import (
+        render_review,  # the renderer imports this package
+    )
 
     return ReviewResult(
         text=render_review(section),

@@ -20,7 +20,14 @@ from dataclasses import dataclass
 
 from curriculum_cli.findings import Issue, Severity
 from curriculum_cli.load.prose import read_prose
-from curriculum_cli.model.curriculum import Curriculum, Lesson, Trace, lesson_traces, module_key, slug_key
+from curriculum_cli.model.curriculum import (
+    Curriculum,
+    Lesson,
+    Trace,
+    lesson_traces,
+    module_key,
+    slug_key,
+)
 from curriculum_cli.model.depth import LessonType
 from curriculum_cli.model.plan import LessonPlan, LessonRef
 from curriculum_cli.model.record import concept_key

@@ -5,7 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from curriculum_cli.config import Config
-from curriculum_cli.execute.inventory import ApiRow, build_inventory, parse_span, record_rows, teach_text
+from curriculum_cli.execute.inventory import (
+    ApiRow,
+    build_inventory,
+    parse_span,
+    record_rows,
+    teach_text,
+)
 from curriculum_cli.model.curriculum import Curriculum, Lesson, Module
 
 MODULE = Path(__file__).parent.parent / "fixtures" / "code" / "course" / "series-2" / "module-2-1"

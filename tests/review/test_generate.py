@@ -13,7 +13,13 @@ from curriculum_cli.config import Config
 from curriculum_cli.findings import Finding, Severity
 from curriculum_cli.load.curriculum import load_plan
 from curriculum_cli.report.review_markdown import render_review
-from curriculum_cli.review import ReviewLimitError, append_review, build_report, parse_notes, review_lesson
+from curriculum_cli.review import (
+    ReviewLimitError,
+    append_review,
+    build_report,
+    parse_notes,
+    review_lesson,
+)
 from curriculum_cli.review.append import joined
 
 from .conftest import FIXTURES, critical_code_findings, report_of

@@ -9,7 +9,14 @@ from curriculum_cli.findings import Severity
 from curriculum_cli.model.build_plan import build_plan
 from curriculum_cli.parse.markdown import parse_markdown
 from curriculum_cli.report.review_markdown import render_review
-from curriculum_cli.review.model import ReportFinding, ReviewCounts, ReviewReport, Verification, cell_text, clean
+from curriculum_cli.review.model import (
+    ReportFinding,
+    ReviewCounts,
+    ReviewReport,
+    Verification,
+    cell_text,
+    clean,
+)
 from curriculum_cli.review.verdict import Counts, verdict_for, verdict_reason
 
 TEXT = st.text(
