@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -138,7 +139,9 @@ def _analyze(ctx: Any) -> LessonCode:
         if executor is not None and artifact.blocks:
             chain.results = _run(executor, artifact.blocks, code.notes, artifact.path)
             code.blocks_run += sum(r.status not in ("skipped", "not-run") for r in chain.results.values())
-        check_chain(chain, code.inventory, ctx.config.exec.float_tolerance, code.issues)
+        check_chain(
+            chain, code.inventory, ctx.config.exec.float_tolerance, code.issues, ctx.config.exec.assumed_packages
+        )
     return code
 
 
@@ -196,14 +199,26 @@ def executor_for(ctx: Any) -> ChainExecutor:
 # --------------------------------------------------------------------------- checks
 
 
-def check_chain(chain: Chain, inventory: Inventory, tolerance: float, issues: dict[str, list[Issue]]) -> None:
-    """Turn one chain's static and runtime results into issues by rule code (added to ``issues``)."""
+def check_chain(
+    chain: Chain,
+    inventory: Inventory,
+    tolerance: float,
+    issues: dict[str, list[Issue]],
+    assumed: Collection[str] | None = None,
+) -> None:
+    """Turn one chain's static and runtime results into issues by rule code (added to ``issues``).
+
+    ``assumed`` lists the third-party packages assumed present where students
+    run the lesson (``exec.assumed_packages``): a missing one is "not verified
+    here" (C305); a missing module outside it is a lesson defect (C301), as a
+    student would hit it too. ``None`` treats every missing module as C305.
+    """
     found: dict[str, list[Issue]] = defaultdict(list)
     _syntax(chain, found)
     _names(chain, found)
     _apis(chain, inventory, found)
     _keywords(chain, inventory, found)
-    _runtime(chain, found)
+    _runtime(chain, found, assumed)
     _claims(chain, tolerance, found)
     for code, items in found.items():
         issues.setdefault(code, []).extend(items)
@@ -340,7 +355,7 @@ def _keywords(chain: Chain, inventory: Inventory, issues: dict[str, list[Issue]]
             if (callee, keyword) in seen:
                 continue
             seen.add((callee, keyword))
-            shown = callee if not callee.startswith(".") else f"x{callee}"
+            shown = callee  # ``.backward`` for a method of an unresolved object
             issues["C203"].append(
                 Issue(
                     f"keyword argument `{keyword}=` of `{shown}(...)` is never explained",
@@ -374,7 +389,7 @@ def _mentions(text: str, word: str) -> bool:
     return bool(text) and re.search(rf"(?<![\w]){re.escape(word)}(?![\w])", text) is not None
 
 
-def _runtime(chain: Chain, issues: dict[str, list[Issue]]) -> None:
+def _runtime(chain: Chain, issues: dict[str, list[Issue]], assumed: Collection[str] | None = None) -> None:
     if not chain.results:
         return
     blocks = chain.artifact.blocks
@@ -384,7 +399,7 @@ def _runtime(chain: Chain, issues: dict[str, list[Issue]]) -> None:
         result = chain.results.get(block.index)
         if result is None:
             continue
-        _one_result(block, result, chain, static_names, unverified, issues)
+        _one_result(block, result, chain, static_names, unverified, issues, assumed)
         if result.status != "ok" or block.mode in ("skip", "exercise"):
             unverified |= info.bound | result.poisoned
 
@@ -396,6 +411,7 @@ def _one_result(
     static_names: set[str],
     unverified: set[str],
     issues: dict[str, list[Issue]],
+    assumed: Collection[str] | None = None,
 ) -> None:
     info = chain.static.blocks[block.index]
     line = _error_line(block, result)
@@ -420,6 +436,20 @@ def _one_result(
         return
     if status == "memory":
         issues["C303"].append(Issue(f"{block.label} exceeded the memory limit", line=line, path=block.path, subject="memory", detail=result.reason or result.message))
+        return
+    missing = _MISSING_MODULE.search(result.reason or "") if status == "environment" else None
+    if missing and assumed is not None and missing.group(1).split(".")[0] not in assumed:
+        module = missing.group(1)
+        issues["C301"].append(
+            Issue(
+                f"{block.label} imports `{module}`, which is not installed and not in `exec.assumed_packages`",
+                line=line,
+                path=block.path,
+                subject=f"ModuleNotFoundError: {module}",
+                detail=_trace(result),
+                fix=f"fix the import, or add `{module.split('.')[0]}` to `exec.assumed_packages` if students install it",
+            )
+        )
         return
     if status == "environment":
         reason = result.reason or result.message or "the environment lacks something the block needs"
@@ -456,6 +486,9 @@ def _one_result(
             detail=_trace(result),
         )
     )
+
+
+_MISSING_MODULE = re.compile(r"module '([\w.]+)' is not installed")
 
 
 def _error_line(block: CodeBlock, result: BlockResult) -> int:

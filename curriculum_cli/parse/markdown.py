@@ -219,9 +219,12 @@ def fields_in(text: str, first_line: int) -> list[Field]:
     return out
 
 
+_HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+
+
 def strip_markup(text: str) -> str:
-    """Drop emphasis markers and backticks, collapse spaces."""
-    text = re.sub(r"(\*\*|__|\*|`)", "", text)
+    """Drop HTML comments, emphasis markers and backticks; collapse spaces."""
+    text = re.sub(r"(\*\*|__|\*|`)", "", _HTML_COMMENT.sub("", text))
     return " ".join(text.split())
 
 

@@ -49,8 +49,8 @@ class Rule:
 
     @property
     def summary(self) -> str:
-        """The first line of the docstring."""
-        return self.doc.splitlines()[0] if self.doc else self.name
+        """The docstring's first paragraph, on one line."""
+        return " ".join(self.doc.split("\n\n", 1)[0].split()) if self.doc else self.name
 
     def __call__(self, target: Any) -> Iterable[Issue]:
         return self.check(target)
