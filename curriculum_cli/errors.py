@@ -14,5 +14,9 @@ class InputError(CurriculumError):
     """A file that cannot be read: missing, binary, not UTF-8, too large."""
 
 
+class StaleFileError(InputError):
+    """A file changed on disk between reading it and writing it back."""
+
+
 class ConfigError(CurriculumError):
     """A configuration file or option that cannot be used."""

@@ -15,9 +15,6 @@ template literal with its escapes, so the rest of the file is untouched.
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import tempfile
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -34,6 +31,7 @@ from curriculum_cli.execute.analysis import (
 from curriculum_cli.execute.inventory import Inventory
 from curriculum_cli.execute.sources import ArtifactKind, read_artifact
 from curriculum_cli.execute.static import analyze_chain
+from curriculum_cli.load.files import atomic_write
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,14 +123,4 @@ def _refused(change: Change, reason: str) -> Change:
 
 
 def _write_atomic(path: Path, text: str) -> None:
-    handle = tempfile.NamedTemporaryFile(
-        "w", encoding="utf-8", dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False, newline=""
-    )
-    try:
-        with handle:
-            handle.write(text)
-        shutil.copymode(path, handle.name)
-        os.replace(handle.name, path)
-    except BaseException:
-        Path(handle.name).unlink(missing_ok=True)
-        raise
+    atomic_write(path, text)

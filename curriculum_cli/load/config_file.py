@@ -9,8 +9,6 @@ Keys are the :class:`Config` field names; ``kebab-case`` is accepted too.
 from __future__ import annotations
 
 import io
-import os
-import tempfile
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
@@ -23,6 +21,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from curriculum_cli.config import Config
 from curriculum_cli.errors import ConfigError
+from curriculum_cli.load.files import atomic_write
 
 CONFIG_NAMES = ("curriculum.yaml", "curriculum.yml")
 
@@ -186,12 +185,5 @@ def update_config_file(root: Path, values: Mapping[str, Any]) -> Path:
     validate(tree, path.name, tree)
     buffer = io.StringIO()
     _yaml().dump(tree, buffer)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(buffer.getvalue())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    atomic_write(path, buffer.getvalue())
     return path

@@ -13,7 +13,7 @@ import stat
 import tempfile
 from pathlib import Path
 
-from curriculum_cli.errors import InputError
+from curriculum_cli.errors import InputError, StaleFileError
 
 #: Larger files are refused (a planning doc is a few hundred KB at most).
 MAX_BYTES = 20 * 1024 * 1024
@@ -55,12 +55,18 @@ def atomic_write(path: Path | str, data: str | bytes, *, expected: bytes | None 
     """Replace ``path`` with ``data`` atomically: a temp file in the same folder, fsync, ``os.replace``.
 
     The file keeps its permission bits.  With ``expected``, the write is
-    refused (:class:`InputError`) when the file's bytes are no longer
-    ``expected`` just before the replace (a concurrent edit).  A failure
-    leaves the original untouched and no temp file behind.
+    refused (:class:`StaleFileError`) when the file's bytes are no longer
+    ``expected`` just before the replace (a concurrent edit).  An OS error is
+    an :class:`InputError`.  A failure leaves the original untouched and no
+    temp file behind.
     """
-    target = Path(path)
-    payload = data.encode("utf-8") if isinstance(data, str) else data
+    try:
+        _atomic_write(Path(path), data.encode("utf-8") if isinstance(data, str) else data, expected)
+    except OSError as error:
+        raise InputError(f"{path}: cannot write ({error.strerror or error})") from None
+
+
+def _atomic_write(target: Path, payload: bytes, expected: bytes | None) -> None:
     try:
         mode = stat.S_IMODE(target.stat().st_mode)
     except FileNotFoundError:
@@ -79,7 +85,7 @@ def atomic_write(path: Path | str, data: str | bytes, *, expected: bytes | None 
             except FileNotFoundError:
                 current = None
             if current != expected:
-                raise InputError(f"{path}: the file changed since it was read; not overwritten")
+                raise StaleFileError(f"{target}: the file changed since it was read; not overwritten")
         os.replace(temp_name, target)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):

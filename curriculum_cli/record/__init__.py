@@ -11,14 +11,12 @@ can return the change as a unified diff instead of writing.
 from __future__ import annotations
 
 import difflib
-import os
 import re
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from curriculum_cli.errors import CurriculumError
-from curriculum_cli.load.files import read_text
+from curriculum_cli.load.files import atomic_write, read_text
 from curriculum_cli.model.curriculum import Curriculum, Lesson, Module, slug_key
 from curriculum_cli.model.depth import Depth, parse_depth
 from curriculum_cli.model.plan import LessonPlan
@@ -234,14 +232,7 @@ def _update_summaries(lines: list[str], doc: Document, lesson: Lesson, rows: lis
 
 def _write_atomic(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    atomic_write(path, text)
 
 
 def record_lesson(curriculum: Curriculum, slug: str, *, force: bool = False, dry_run: bool = False) -> RecordResult:

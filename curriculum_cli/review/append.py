@@ -9,14 +9,11 @@ the replace, so a concurrent edit is refused instead of lost.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import os
-import stat
-import tempfile
 from pathlib import Path
 
-from curriculum_cli.errors import CurriculumError, InputError
+from curriculum_cli.errors import CurriculumError, InputError, StaleFileError
+from curriculum_cli.load.files import atomic_write
 
 
 class ConcurrentEditError(CurriculumError):
@@ -77,21 +74,7 @@ def append_review(plan_path: Path, section_text: str, expected: Expected) -> Non
     )
     if not _matches(path, old, expected):
         raise refuse
-    before = path.stat()
-    new = joined(old, section_text)
-    handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    temp = Path(temp_name)
     try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(new)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temp, stat.S_IMODE(before.st_mode))
-        now = path.stat()
-        if (now.st_mtime_ns, now.st_size) != (before.st_mtime_ns, before.st_size) or _read(path) != old:
-            raise refuse
-        os.replace(temp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            temp.unlink()
-        raise
+        atomic_write(path, joined(old, section_text), expected=old)
+    except StaleFileError:
+        raise refuse from None
