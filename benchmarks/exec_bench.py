@@ -17,6 +17,7 @@ import argparse
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -72,6 +73,47 @@ def bare_import(repeat: int) -> float:
     return statistics.median(times)
 
 
+CLAIMED_BLOCK = """\
+t{k} = torch.randn(8, 8, requires_grad=True)
+y{k} = (t{k} @ t{k}.T).relu().sum()
+y{k}.backward()
+print({k}, t{k}.grad.shape)  # {k} torch.Size([8, 8])
+"""
+
+
+def write_lesson_curriculum(root: Path, n: int) -> None:
+    """A one-lesson curriculum whose built lesson has ``n`` torch blocks with claimed outputs."""
+    module = root / "series-1" / "module-1-1"
+    for folder in ("lessons", "content"):
+        (module / folder).mkdir(parents=True)
+    (root / "course.md").write_text("# Course: benchmark\n")
+    (module / "record.md").write_text(
+        "# Module 1.1: Bench — Record\n\n## Concept Index\n\n| Concept | Depth | Lesson | Notes |\n|---|---|---|---|\n"
+        "| Tensors | APPLIED | bench | `import torch`, `torch.manual_seed()`, `torch.randn()`, `requires_grad=`, `.T`, "
+        "`.relu()`, `.sum()`, `.backward()`, `.grad`, `.shape`, `print()` |\n"
+    )
+    (module / "lessons" / "bench.md").write_text("# Lesson: bench (Module 1.1, Lesson 1)\n\n**Type:** BUILD\n")
+    parts = ["# Bench\n\n```python\nimport torch\n\ntorch.manual_seed(0)\n```\n"]
+    parts += [f"\nBlock {k}.\n\n```python\n{CLAIMED_BLOCK.format(k=k)}```\n" for k in range(1, n)]
+    (module / "content" / "bench.md").write_text("".join(parts))
+
+
+def run_check(n: int) -> float:
+    """Seconds for ``curriculum check`` (a new process: static pass, sandboxed execution, claims) on one lesson."""
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        write_lesson_curriculum(root, n)
+        started = time.perf_counter()
+        done = subprocess.run(
+            [sys.executable, "-m", "curriculum_cli", "check", str(root), "--select", "C"],
+            capture_output=True, text=True,
+        )
+        seconds = time.perf_counter() - started
+    if done.returncode != 0:
+        raise SystemExit(f"benchmark lesson has findings or failed:\n{done.stdout}{done.stderr}")
+    return seconds
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="only N = 10, a 3-block baseline sample")
@@ -102,6 +144,11 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"40-block lesson end to end: {total:.2f} s (preload {preload:.2f} s, chain {chain_seconds:.2f} s)"
         f" = {total / bare:.2f}x one bare torch import"
+    )
+    checked = statistics.median(run_check(40) for _ in range(1 if args.quick else 3))
+    print(
+        f"`curriculum check` on a 40-block lesson with claims (new process, static pass, sandbox, claims):"
+        f" {checked:.2f} s = {checked / bare:.2f}x one bare torch import"
     )
     return 0
 
