@@ -162,6 +162,7 @@ function rows(edges,other){
 }
 function show(id){
   current=id;var n=byId[id];list();
+  if(history.replaceState)history.replaceState(null,'','#'+encodeURIComponent(id));
   document.getElementById('detail').innerHTML='<h2>'+esc(n.slug)+' <span class="tag '+esc(n.type||'')+'">'+esc(n.type||'')+'</span></h2>'+
     '<p class="count">Module '+esc(n.module_id||'?')+', lesson '+esc(n.number==null?'?':n.number)+', status '+esc(n.status)+(n.planned?'':', no planning doc')+'</p>'+
     '<h3>Relies on ('+incoming[id].length+')</h3>'+rows(incoming[id],'source')+
@@ -170,6 +171,7 @@ function show(id){
 document.addEventListener('click',function(ev){var t=ev.target.closest('[data-id]');if(t)show(t.getAttribute('data-id'));});
 [sel,find,only].forEach(function(el){el.addEventListener('input',list);});
 list();
+var start=decodeURIComponent(location.hash.slice(1));if(byId[start])show(start);
 })();
 </script></body></html>
 """
