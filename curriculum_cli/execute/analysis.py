@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+from curriculum_cli.errors import InputError
 from curriculum_cli.execute.blocks import BlockResult, CodeBlock
 from curriculum_cli.execute.claims import (
     Claim,
@@ -38,6 +39,7 @@ from curriculum_cli.execute.inventory import (
 from curriculum_cli.execute.sources import Artifact, read_artifact
 from curriculum_cli.execute.static import BUILTIN_NAMES, ChainStatic, analyze_chain
 from curriculum_cli.findings import Issue
+from curriculum_cli.load.files import read_text
 
 _NAME_ERROR = re.compile(r"name '([^']+)' is not defined")
 
@@ -101,9 +103,9 @@ def _read_artifacts(ctx: Any) -> list[Artifact]:
         if not file.exists() and not file.is_absolute():
             file = Path(ctx.curriculum.root) / path
         try:
-            out.append(read_artifact(path, file.read_text(encoding="utf-8")))
-        except (OSError, UnicodeDecodeError):
-            continue
+            out.append(read_artifact(path, read_text(file)))
+        except InputError as error:
+            ctx.cache.setdefault("unreadable", []).append((path, str(error)))
     return out
 
 
@@ -131,8 +133,12 @@ def _inventory(ctx: Any) -> Inventory:
 def _analyze(ctx: Any) -> LessonCode:
     code = LessonCode(inventory=_inventory(ctx))
     executor = executor_for(ctx) if ctx.config.exec.enabled else None
-    for artifact in lesson_artifacts(ctx):
-        code.notes.extend(f"{artifact.path}: {p}" for p in artifact.problems)
+    artifacts = lesson_artifacts(ctx)
+    for path, reason in ctx.cache.get("unreadable", []):
+        code.issues.setdefault("C100", []).append(Issue(reason, line=1, path=path, subject="unreadable"))
+    for artifact in artifacts:
+        for problem in artifact.problems:
+            code.issues.setdefault("C100", []).append(Issue(problem, line=1, path=artifact.path, subject="unreadable"))
         chain = Chain(artifact, analyze_chain(artifact.blocks, notebook=artifact.kind == "notebook"))
         code.chains.append(chain)
         code.blocks += len(artifact.blocks)

@@ -368,9 +368,17 @@ def _read_notebook(artifact: Artifact) -> None:
     import nbformat  # local: only notebooks need it
 
     try:
+        json.loads(artifact.text)
+    except ValueError as error:
+        line = getattr(error, "lineno", None)
+        where = f" (line {line})" if line else ""
+        artifact.problems.append(f"notebook is not valid JSON{where}: {getattr(error, 'msg', error)}")
+        return
+    try:
         notebook = nbformat.reads(artifact.text, as_version=4)
-    except Exception as error:  # noqa: BLE001 - nbformat raises many types on bad JSON
-        artifact.problems.append(f"cannot read notebook: {error}")
+    except Exception as error:  # noqa: BLE001 - nbformat raises many types on bad notebooks
+        first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        artifact.problems.append(f"cannot read notebook: {first[:300]}")
         return
     maps = notebook_line_maps(artifact.text)
     cells = notebook.cells

@@ -54,8 +54,9 @@ def tool_finding(finding: Finding, base: Path | None) -> ReportFinding:
     where = f"{artifact}, line {finding.line}" if finding.line else artifact
     issue = finding.message
     if finding.detail and finding.detail.strip():
-        last = [line for line in finding.detail.strip().splitlines() if line.strip()][-1]
-        issue = f"{issue} ({last.strip()})"
+        last = [line for line in finding.detail.strip().splitlines() if line.strip()][-1].strip()
+        if last.split(":", 1)[-1].strip() not in issue:  # say nothing twice
+            issue = f"{issue} ({last})"
     return ReportFinding(
         severity=finding.severity,
         title=clean(finding.message.strip().splitlines()[0] if finding.message.strip() else finding.code),

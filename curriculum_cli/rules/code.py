@@ -17,6 +17,20 @@ from curriculum_cli.rules.context import LessonContext
 
 
 @rule(
+    "C100", "unreadable-artifact", Severity.CRITICAL, "lesson",
+    impact="The student cannot open the lesson or notebook at all.",
+    fix="Repair the file (valid UTF-8 text; a notebook must be valid nbformat JSON).",
+)
+def unreadable_artifact(ctx: LessonContext) -> Iterator[Issue]:
+    """A built lesson or practice notebook cannot be read.
+
+    Binary or non-UTF-8 content, a notebook that is not valid JSON or not a
+    valid nbformat document.  Its code is not checked.
+    """
+    yield from lesson_code(ctx).issues_for("C100")
+
+
+@rule(
     "C101", "code-syntax-error", Severity.CRITICAL, "lesson",
     impact="The student gets a SyntaxError before running anything, even in an exercise cell they have not touched.",
     fix="Fix the code so it parses as shown.",

@@ -292,3 +292,24 @@ def test_runtime_name_error_not_seen_statically_is_c102() -> None:
     results = {0: BlockResult(0, "error", "NameError", "name 'later' is not defined", 3)}
     issues = _issues_for(blocks, results)
     assert issues["C102"] == [(3, "later")]
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "line"),
+    [
+        ("broken.ipynb", b'{"cells": [\n', 1),
+        ("not-a-notebook.ipynb", b'{"cells": 3}', 1),
+        ("binary.md", b"# Lesson\x00\x01", 1),
+        ("latin1.md", "# Le\u00e7on\n".encode("latin-1"), 1),
+    ],
+)
+def test_unreadable_artifact_is_c100(tmp_path: Path, name: str, data: bytes, line: int) -> None:
+    artifact = tmp_path / name
+    artifact.write_bytes(data)
+    lesson = Lesson("broken", "2.1", 1, 0, built=[str(artifact)])
+    config = Config()
+    config.exec.enabled = False
+    curriculum = Curriculum(root=tmp_path, config=config, lessons=[lesson])
+    ctx = LessonContext(lesson, curriculum, config, {})
+    assert _findings(ctx) == [("C100", name, line)]
+    assert _findings(LessonContext(lesson, curriculum, Config(ignore=["C100"], exec={"enabled": False}), {})) == []
