@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,12 +43,39 @@ class Report:
         return any(f.severity.at_least(threshold) for f in self.findings)
 
 
+_PLAN_MARKERS = re.compile(
+    r"^(#\s*lesson\b|\*\*type:\*\*|#{2,4}\s*(phase [123]\b|checklists?\b|prerequisites|misconceptions|"
+    r"cognitive load|scope boundaries|review\b.*iteration))",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
 def _is_planning_doc(path: Path) -> bool:
+    """Does ``path`` look like a planning document (title, ``**Type:**`` or planning parts)?"""
     try:
-        head = path.read_text(encoding="utf-8", errors="replace")[:4096]
+        text = path.read_text(encoding="utf-8", errors="replace")[:65536].lstrip("\ufeff")
     except OSError:
         return False
-    return any(line.lstrip("\ufeff").lower().startswith("# lesson") for line in head.splitlines()[:20])
+    return _PLAN_MARKERS.search(text) is not None
+
+
+#: Lesson rules that need a curriculum (records, planning doc), skipped for loose artifacts.
+_NEEDS_CURRICULUM = ("C2", "X")
+_ARTIFACT_SUFFIXES = (".ipynb", ".tsx", ".mdx", ".md")
+
+
+_PYTHON_FENCE = re.compile(r"^\s*(```|~~~)\s*(python|py|python3)\b", re.IGNORECASE | re.MULTILINE)
+
+
+def _is_artifact(path: Path) -> bool:
+    """A built lesson or notebook: .ipynb/.tsx/.mdx, or Markdown with Python blocks that is no planning doc."""
+    if path.suffix != ".md":
+        return path.suffix in _ARTIFACT_SUFFIXES
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+    return _PYTHON_FENCE.search(text) is not None and not _is_planning_doc(path)
 
 
 def _under(path: str, selection: list[Path]) -> bool:
@@ -77,8 +105,12 @@ class _Run:
         self.report.findings.extend(findings)
 
     def standalone(self, files: list[Path]) -> None:
-        """Planning docs outside any curriculum: document rules only."""
+        """Files outside any curriculum: planning docs get the document rules,
+        built lessons and notebooks the code rules that need no curriculum."""
+        artifacts = [path for path in files if _is_artifact(path)]
         for path in files:
+            if path in artifacts:
+                continue
             try:
                 plan_doc = load_plan(path, display_path(path))
             except InputError as error:
@@ -86,8 +118,17 @@ class _Run:
                 continue
             self.report.count("files")
             self._add(run_rules(selected(self.rules, self.config, "plan"), plan_doc, plan_doc.path, self.config))
+        rules = [r for r in selected(self.rules, self.config, "lesson") if not r.code.startswith(_NEEDS_CURRICULUM)]
+        for path in artifacts:
+            shown = display_path(path)
+            lesson = Lesson(slug=path.stem, notebooks=[shown]) if path.suffix == ".ipynb" else Lesson(slug=path.stem, built=[shown])
+            curriculum = Curriculum(root=path.resolve().parent, config=self.config, lessons=[lesson])
+            self.report.count("files")
+            self._add(run_rules(rules, LessonContext(lesson, curriculum, self.config, self.services), shown, self.config))
         if files:
             self.report.notes.append("cross-document rules skipped: no curriculum root (course.md or curriculum.yaml) found")
+        if artifacts:
+            self.report.notes.append("taught-API rules (C2xx) skipped for files outside a curriculum: no records to check against")
 
     def curriculum(self, root: Path, selection: list[Path]) -> None:
         curriculum = load_curriculum(root, self.config, self.report.errors)
@@ -138,9 +179,12 @@ def check(
             if root is not None:
                 groups.setdefault(root, []).append(path.resolve())
             elif path.is_dir():
-                found = [p for p in sorted(path.rglob("*.md")) if _is_planning_doc(p)]
+                found = sorted(
+                    p for p in path.rglob("*")
+                    if p.suffix in _ARTIFACT_SUFFIXES and p.is_file() and (_is_planning_doc(p) or _is_artifact(p))
+                )
                 if not found:
-                    run.report.errors.append(f"{raw}: no planning documents found (Markdown files starting with '# Lesson')")
+                    run.report.errors.append(f"{raw}: no planning documents, lessons or notebooks found (.md, .mdx, .tsx, .ipynb)")
                 loose.extend(found)
             else:
                 loose.append(path)

@@ -92,3 +92,21 @@ def test_missing_packages_assumed_present_are_not_lesson_defects(
     else:
         assert not matplotlib_missing
     assert code == 1
+
+
+def test_lessons_and_notebooks_outside_a_curriculum_get_the_code_rules(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import shutil
+
+    lesson = tmp_path / "lesson.md"
+    notebook = tmp_path / "practice.ipynb"
+    shutil.copy(E2E / CONTENT, lesson)
+    shutil.copy(E2E / NOTEBOOK, notebook)
+    code = run(["check", str(lesson), str(notebook), "--format", "json"])
+    data = json.loads(capsys.readouterr().out)
+    found = {(Path(f["path"]).name, f["line"], f["code"]) for f in data["findings"]}
+    # No records to check APIs against: C2xx and X rules are skipped, the rest runs.
+    expected = {("lesson.md" if a == CONTENT else "practice.ipynb", line, c) for a, line, c in EXPECTED}
+    assert found == {item for item in expected if not item[2].startswith("C2")}
+    assert code == 1
