@@ -19,6 +19,7 @@ from curriculum_cli.load.curriculum import (
     load_plan,
 )
 from curriculum_cli.model.curriculum import Curriculum, Lesson
+from curriculum_cli.rules.base import Rule
 from curriculum_cli.rules.context import LessonContext
 from curriculum_cli.rules.engine import RuleCrash, run_rules, selected
 from curriculum_cli.rules.registry import all_rules
@@ -124,7 +125,7 @@ class _Run:
             lesson = Lesson(slug=path.stem, notebooks=[shown]) if path.suffix == ".ipynb" else Lesson(slug=path.stem, built=[shown])
             curriculum = Curriculum(root=path.resolve().parent, config=self.config, lessons=[lesson])
             self.report.count("files")
-            self._add(run_rules(rules, LessonContext(lesson, curriculum, self.config, self.services), shown, self.config))
+            self._lesson(rules, LessonContext(lesson, curriculum, self.config, self.services), shown)
         if files:
             self.report.notes.append("cross-document rules skipped: no curriculum root (course.md or curriculum.yaml) found")
         if artifacts:
@@ -142,8 +143,17 @@ class _Run:
                 self._add(run_rules(plan_rules, lesson.plan, lesson.plan.path, self.config))
             context = LessonContext(lesson, curriculum, self.config, self.services)
             path = lesson.plan.path if lesson.plan else (lesson.artifacts or [str(root)])[0]
-            self._add(run_rules(lesson_rules, context, path, self.config))
+            self._lesson(lesson_rules, context, path)
         self._curriculum_rules(curriculum, selection)
+
+    def _lesson(self, rules: list[Rule], context: LessonContext, path: str) -> None:
+        """Lesson rules, then what the shared code analysis counted (blocks, notes)."""
+        self._add(run_rules(rules, context, path, self.config))
+        code = context.cache.get("code")
+        if code is not None:
+            self.report.count("blocks", code.blocks)
+            self.report.count("blocks_run", code.blocks_run)
+            self.report.notes.extend(code.notes)
 
     def _curriculum_rules(self, curriculum: Curriculum, selection: list[Path]) -> None:
         rules = selected(self.rules, self.config, "curriculum")
