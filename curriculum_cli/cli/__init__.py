@@ -6,7 +6,6 @@ or above it; 2 usage error, unreadable input or bad configuration.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Sequence
 
 import typer
@@ -57,8 +56,8 @@ def run(argv: Sequence[str]) -> int:
 
 def main() -> None:
     """Console-script entry point."""
-    app()
+    app()  # exits the process with the command's code
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    main()

@@ -61,8 +61,8 @@ def check(
         colour = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
         if report.findings or not report.errors:
             sys.stdout.write(render_text(report.findings, files=report.stats.get("files"), colour=colour, show_fixes=show_fixes))
-    for error in report.errors:
-        typer.echo(f"curriculum: error: {error}", err=True)
+    for message in report.errors:
+        typer.echo(f"curriculum: error: {message}", err=True)
     if report.errors:
         raise typer.Exit(2)
     raise typer.Exit(1 if report.failed(config.fail_on) else 0)

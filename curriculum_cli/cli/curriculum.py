@@ -41,8 +41,8 @@ def graph(
             sys.stdout.write(text)
     except CurriculumError as error:
         raise fail(str(error)) from None
-    for error in errors:
-        typer.echo(f"curriculum: error: {error}", err=True)
+    for message in errors:
+        typer.echo(f"curriculum: error: {message}", err=True)
     if errors:
         raise typer.Exit(2)
 

@@ -14,7 +14,7 @@ from curriculum_cli.load.curriculum import find_root, load_curriculum
 ARTIFACT_SUFFIXES = (".md", ".mdx", ".tsx", ".ipynb")
 
 
-def artifacts_for(paths: list[Path], config_root_loader=load_curriculum, config=None) -> list[str]:  # type: ignore[no-untyped-def]
+def artifacts_for(paths: list[Path], config_root_loader=load_curriculum, config=None) -> list[str]:
     """Built lessons and notebooks under ``paths`` (a planning doc stands for its lesson's artifacts)."""
     out: dict[str, None] = {}
     for path in paths:

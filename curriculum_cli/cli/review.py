@@ -65,7 +65,7 @@ def review(
             sys.stdout.write(text)
     except CurriculumError as error:
         raise fail(str(error)) from None
-    for error in result.errors:
-        typer.echo(f"curriculum: error: {error}", err=True)
+    for message in result.errors:
+        typer.echo(f"curriculum: error: {message}", err=True)
     if result.errors:
         raise typer.Exit(2)

@@ -88,7 +88,7 @@ class Compiled:
         """Let ``inspect.getsource`` and lesson-printed tracebacks see the code."""
         lines = source.splitlines()
         positions = range(1, len(lines) + 1) if self.code_is_source else self.artifact_of_source
-        _size, _mtime, known, _name = linecache.cache.get(self.filename, (0, None, [], self.filename))
+        _size, _mtime, known, _name = linecache.cache.get(self.filename, (0, None, [], self.filename))  # type: ignore[misc]
         known = list(known)
         for position, text in zip(positions, lines):
             if not 1 <= position <= 1_000_000:
@@ -238,7 +238,7 @@ class Stream(io.TextIOBase):
     def fileno(self) -> int:
         return self._fd
 
-    def write(self, text: str) -> int:  # type: ignore[override]
+    def write(self, text: str) -> int:
         if self.closed:
             raise ValueError("I/O operation on closed file.")
         if not isinstance(text, str):
@@ -257,7 +257,7 @@ class _BinaryStream(io.RawIOBase):
     def writable(self) -> bool:
         return True
 
-    def write(self, data: Any) -> int:  # type: ignore[override]
+    def write(self, data: Any) -> int:
         self._text.write(bytes(data).decode("utf-8", "replace"))
         return len(data)
 
@@ -301,17 +301,17 @@ class Chain:
         self.collector = Collector(self.limit, None)
         try:
             compiled = Compiled(block)
-        except (SyntaxError, ValueError, OverflowError, RecursionError, MemoryError) as error:
-            return self._failed(block, None, error, 0.0)
+        except (SyntaxError, ValueError, OverflowError, RecursionError, MemoryError) as problem:
+            return self._failed(block, None, problem, 0.0)
         for code in compiled.codes:
             self.codes[code] = compiled
         self.collector.compiled = compiled
-        error, called, seconds = self._execute(compiled)
-        if error is None and block["mode"] != "raises":
+        raised, called, seconds = self._execute(compiled)
+        if raised is None and block["mode"] != "raises":
             for name in [name for name in self.poisoned if name in self.namespace]:
                 del self.poisoned[name]
             return self._result("ok", seconds, called)
-        return self._failed(block, compiled, error, seconds, called)
+        return self._failed(block, compiled, raised, seconds, called)
 
     def _execute(self, compiled: Compiled) -> tuple[BaseException | None, list[str], float]:
         assert self.collector is not None

@@ -227,8 +227,8 @@ def deny_network_in_python() -> None:
             return original_connect_ex(self, address)
         return refuse()
 
-    socket.socket.connect = connect  # type: ignore[method-assign]
-    socket.socket.connect_ex = connect_ex  # type: ignore[method-assign]
+    socket.socket.connect = connect  # type: ignore[method-assign,assignment]
+    socket.socket.connect_ex = connect_ex  # type: ignore[method-assign,assignment]
     socket.getaddrinfo = refuse
     socket.gethostbyname = refuse
     socket.create_connection = refuse

@@ -88,12 +88,12 @@ class LessonCode:
 
 def lesson_artifacts(ctx: Any) -> list[Artifact]:
     """Every readable artifact of ``ctx.lesson`` (cached as ``artifacts``)."""
-    return ctx.cached("artifacts", lambda: _read_artifacts(ctx))  # type: ignore[no-any-return]
+    return ctx.cached("artifacts", lambda: _read_artifacts(ctx))
 
 
 def lesson_code(ctx: Any) -> LessonCode:
     """Blocks, static pass, inventory and run results of ``ctx.lesson`` (cached as ``code``)."""
-    return ctx.cached("code", lambda: _analyze(ctx))  # type: ignore[no-any-return]
+    return ctx.cached("code", lambda: _analyze(ctx))
 
 
 def _read_artifacts(ctx: Any) -> list[Artifact]:
@@ -116,7 +116,7 @@ def _record_rows(curriculum: Any) -> list[Any]:
     if cached is None or cached[0] != key:
         cached = (key, index_rows(record_rows(curriculum)))
         curriculum.extra["api_rows"] = cached
-    return cached[1]  # type: ignore[no-any-return]
+    return cached[1]
 
 
 def _inventory(ctx: Any) -> Inventory:
@@ -199,7 +199,7 @@ def executor_for(ctx: Any) -> ChainExecutor:
     service = ctx.services.get("executor")
     if service is None:
         service = ctx.services["executor"] = ExecutorService(ctx.config)
-    return service  # type: ignore[no-any-return]
+    return service
 
 
 # --------------------------------------------------------------------------- checks

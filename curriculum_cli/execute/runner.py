@@ -331,7 +331,7 @@ def _failure_result(failure: dict[str, Any], block: CodeBlock) -> BlockResult:
     status = failure.get("status")
     return BlockResult(
         index=block.index,
-        status=status if status in _STATUSES else "error",  # type: ignore[arg-type]
+        status=status if status in _STATUSES else "error",
         exception=_text(failure.get("exception")),
         message=_text(failure.get("message")),
         reason=_text(failure.get("reason")),
@@ -344,7 +344,7 @@ def _result_from_message(message: dict[str, Any], block: CodeBlock) -> BlockResu
     cascade_from = message.get("cascade_from")
     return BlockResult(
         index=block.index,
-        status=status if status in _STATUSES else "error",  # type: ignore[arg-type]
+        status=status if status in _STATUSES else "error",
         exception=_text(message.get("exception")),
         message=_text(message.get("message")),
         error_line=_int(message.get("error_line")),

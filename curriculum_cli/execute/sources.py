@@ -377,8 +377,8 @@ def _read_notebook(artifact: Artifact) -> None:
     try:
         notebook = nbformat.reads(artifact.text, as_version=4)
     except Exception as error:  # noqa: BLE001 - nbformat raises many types on bad notebooks
-        first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-        artifact.problems.append(f"cannot read notebook: {first[:300]}")
+        message = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        artifact.problems.append(f"cannot read notebook: {message[:300]}")
         return
     maps = notebook_line_maps(artifact.text)
     cells = notebook.cells

@@ -126,6 +126,9 @@ class _Binding:
     line: int
 
 
+_FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda
+
+
 class _Chain:
     """State shared by every block of the chain."""
 
@@ -136,7 +139,7 @@ class _Chain:
         self.global_decls: set[str] = set()
         self.aliases: dict[str, str] = {}  # local name -> module path
         self.local_defs: set[str] = set()
-        self.deferred: list[tuple[ast.AST, list[_Scope], int, bool]] = []
+        self.deferred: list[tuple[_FunctionNode, list[_Scope], int, bool]] = []
         self.undefined: list[Undefined] = []
         self.borrowed: list[Borrowed] = []
         self.used_at_module: list[tuple[int, str, int]] = []
@@ -216,7 +219,7 @@ class _Visitor(ast.NodeVisitor):
     def visit_Try(self, node: ast.Try) -> None:
         self._nested(node)
 
-    visit_TryStar = visit_Try
+    visit_TryStar = visit_Try  # type: ignore[assignment]  # same fields as ast.Try
 
     def visit_ExceptHandler(self, node: ast.ExceptHandler) -> None:
         if node.type:
@@ -569,7 +572,7 @@ def analyze_chain(
     return ChainStatic(infos, _dedupe(chain.undefined), chain.borrowed, chain.local_defs)
 
 
-def _drain(chain: _Chain) -> Iterator[tuple[ast.AST, list[_Scope], int, bool]]:
+def _drain(chain: _Chain) -> Iterator[tuple[_FunctionNode, list[_Scope], int, bool]]:
     # Nested functions are deferred while running their parent: keep draining.
     while chain.deferred:
         yield chain.deferred.pop(0)

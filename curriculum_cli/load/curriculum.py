@@ -135,10 +135,12 @@ def _load_lessons(curriculum: Curriculum, errors: list[str] | None) -> list[Less
     planned = {(lesson.module_id, slug_key(lesson.slug)): lesson for lesson in lessons}
     for module in curriculum.modules.values():
         for entry in module.plan.entries if module.plan else []:
-            lesson = planned.get((module.module_id, slug_key(entry.slug)))
-            if lesson is None:
+            found = planned.get((module.module_id, slug_key(entry.slug)))
+            if found is None:
                 lesson = Lesson(slug=entry.slug, module_id=module.module_id, number=entry.number)
                 lessons.append(lesson)
+            else:
+                lesson = found
             lesson.entry, lesson.plan_type = entry, entry.type_raw or None
             if lesson.number is None:
                 lesson.number = entry.number

@@ -119,11 +119,11 @@ def build_record(doc: Document, fallback_id: str | None = None) -> ModuleRecord:
             if not match:
                 continue
             rest = match["rest"] or ""
-            number = _INT.search(rest)
+            found = _INT.search(rest)
             kind = re.search(r"(BUILD|STRETCH|CONSOLIDATE|PROJECT)", rest, re.IGNORECASE)
             record.summaries.append(
                 LessonSummary(
-                    line=child.line, slug=match["slug"], number=int(number.group()) if number else None,
+                    line=child.line, slug=match["slug"], number=int(found.group()) if found else None,
                     type_raw=kind.group(1).upper() if kind else "",
                 )
             )

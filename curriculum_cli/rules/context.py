@@ -29,4 +29,4 @@ class LessonContext:
     def cached(self, key: str, factory: Callable[[], T]) -> T:
         if key not in self.cache:
             self.cache[key] = factory()
-        return self.cache[key]  # type: ignore[no-any-return]
+        return self.cache[key]

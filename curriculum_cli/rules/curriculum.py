@@ -163,7 +163,7 @@ def _neighbour(curriculum: Curriculum, lesson: Lesson, step: int) -> Lesson | No
 def _ref_problem(ref: LessonRef, expected: Lesson | None, lesson: Lesson, label: str) -> str | None:
     same_module = expected is not None and expected.module_id == lesson.module_id
     if ref.slug is None:
-        return f"{label} lesson is '{ref.raw}', but the module plan has `{expected.slug}`" if same_module else None
+        return f"{label} lesson is '{ref.raw}', but the module plan has `{expected.slug}`" if expected and same_module else None
     if expected is None:
         return f"{label} lesson is `{ref.slug}`, but the course has no {label.lower()} lesson"
     if slug_key(ref.slug) != slug_key(expected.slug):

@@ -95,9 +95,10 @@ def _verify(item: ChecklistItem, plan: LessonPlan) -> Verdict:
         if load is None:
             limits.append("there is no cognitive load assessment")
             return Verdict(counts, limits)
-        actual = len(load.concepts) if load.concepts else load.stated
-        if actual is None:
+        listed: int | None = len(load.concepts) if load.concepts else load.stated
+        if listed is None:
             return Verdict(counts, limits)
+        actual = listed
         most = _AT_MOST.search(text)
         equals = _EQUALS.search(text)
         if most and actual > int(most.group(1)):
