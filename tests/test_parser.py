@@ -354,10 +354,15 @@ def test_what_was_actually_built_and_improvement_summary() -> None:
         - tightened the hook
         """
     )
-    assert {k: plan.sections[k] for k in ("built", "components", "mental_models", "analogies", "improvement_summary")} == {
-        "built": 3, "components": 4, "mental_models": 6, "analogies": 8, "improvement_summary": 11,
+    parts = ("built", "components", "built_mental_models", "analogies", "improvement_summary")
+    assert {k: plan.sections[k] for k in parts} == {
+        "built": 3, "components": 4, "built_mental_models": 6, "analogies": 8, "improvement_summary": 11,
     }
-    assert [(m.line, m.text) for m in plan.mental_models] == [(7, "row first, then column")]
+    # What was built is kept apart from the Phase 1 parts of the same name.
+    assert plan.mental_models == []
+    assert [(m.line, m.text) for m in plan.built_mental_models] == [(7, "row first, then column")]
+    assert [(m.line, m.text) for m in plan.built_components] == [(5, "a grid widget")]
+    assert [(m.line, m.text) for m in plan.built_analogies] == [(9, "seats in a cinema")]
 
 
 def test_part_as_bold_label_paragraph() -> None:
@@ -470,3 +475,15 @@ def test_review_sections_are_not_plan_parts() -> None:
 def test_fence_closed_flag(source: str, closed: bool) -> None:
     fences = [b for b in parse_markdown(source).root.all_blocks() if isinstance(b, CodeFence)]
     assert [f.closed for f in fences] == [closed]
+
+
+def test_tables_and_fences_inside_list_items_are_kept() -> None:
+    doc = parse_markdown(
+        "# T\n\n- item\n\n  | a | b |\n  |---|---|\n  | 1 | 2 |\n\n- code\n\n  ```python\n  x = 1\n  ```\n"
+    )
+    title = doc.title
+    assert title is not None
+    tables = title.tables()
+    assert [(t.line, t.header, [r.line for r in t.rows]) for t in tables] == [(5, ["a", "b"], [7])]
+    fences = [b for b in title.all_blocks() if isinstance(b, CodeFence)]
+    assert [(f.line, f.info, f.content) for f in fences] == [(11, "python", "x = 1\n")]

@@ -64,6 +64,9 @@ TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
     "examples": ("example", "type"),
 }
 
+#: Parts under ``## What Was Actually Built`` (older documents) -> their own fields.
+_BUILT_PARTS = {"mental_models": "built_mental_models", "components": "components", "analogies": "analogies"}
+
 _REVIEW_TITLE = re.compile(r"^review\b", re.IGNORECASE)
 _TITLE = re.compile(
     r"^Lesson\s*:?\s*(?P<slug>[^\s(]+)\s*(?:\((?P<rest>[^)]*)\))?", re.IGNORECASE
@@ -128,28 +131,31 @@ class _PlanBuilder:
 
     # ----------------------------------------------------------------- driver
     def build(self) -> m.LessonPlan:
-        plan_sections: list[Section] = []
+        plan_sections: list[tuple[Section, str | None]] = []
         review_sections: list[Section] = []
         for section in self.doc.root.children:
-            self._split(section, plan_sections, review_sections)
+            self._split(section, plan_sections, review_sections, None)
         self._header()
-        for section in plan_sections:
-            self._section(section)
+        for section, inside in plan_sections:
+            self._section(section, inside)
         for block in self.doc.root.blocks:  # tables before any heading
             if isinstance(block, Table):
                 self._table(block, None)
         self._review_parts(review_sections)
         return self.plan
 
-    def _split(self, section: Section, plan: list[Section], reviews: list[Section]) -> None:
+    def _split(
+        self, section: Section, plan: list[tuple[Section, str | None]], reviews: list[Section], inside: str | None
+    ) -> None:
         if _REVIEW_TITLE.match(strip_markup(section.title)) and section.level <= 2:
             reviews.append(section)
             return
-        plan.append(section)
-        if part_of(section.title) in ("outline", "checklists"):
+        plan.append((section, inside))
+        part = part_of(section.title)
+        if part in ("outline", "checklists"):
             return  # their subsections are outline steps and checklist groups
         for child in section.children:
-            self._split(child, plan, reviews)
+            self._split(child, plan, reviews, "built" if part == "built" else inside)
 
     def problem(self, code: str, line: int | None, message: str, fix: str | None = None) -> None:
         self.plan.problems.append(m.Problem(code=code, line=line, message=message, fix=fix))
@@ -204,8 +210,10 @@ class _PlanBuilder:
         return m.LessonRef(raw=raw, slug=slug, type=kind, line=line)
 
     # ----------------------------------------------------------------- parts
-    def _section(self, section: Section) -> None:
+    def _section(self, section: Section, inside: str | None = None) -> None:
         part = part_of(section.title)
+        if inside == "built" and part in _BUILT_PARTS:
+            part = _BUILT_PARTS[part]
         if part is not None:
             self.plan.sections.setdefault(part, section.line)
         for block in section.blocks:
@@ -248,6 +256,21 @@ class _PlanBuilder:
 
     def _part_not_covered(self, section: Section) -> None:
         self.plan.not_covered += [m.TextItem(text=i.text, line=i.line) for i in section.items(deep=False)]
+
+    def _built_items(self, section: Section) -> list[m.TextItem]:
+        items = [m.TextItem(text=i.text, line=i.line) for i in section.items(deep=False)]
+        for table in section.tables(deep=False):
+            items += [m.TextItem(text=" — ".join(c for c in row.cells[:2] if c), line=row.line) for row in table.rows]
+        return items
+
+    def _part_components(self, section: Section) -> None:
+        self.plan.built_components += self._built_items(section)
+
+    def _part_analogies(self, section: Section) -> None:
+        self.plan.built_analogies += self._built_items(section)
+
+    def _part_built_mental_models(self, section: Section) -> None:
+        self.plan.built_mental_models += self._built_items(section)
 
     def _part_outline(self, section: Section) -> None:
         for child in section.children:

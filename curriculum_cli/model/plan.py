@@ -256,6 +256,10 @@ class LessonPlan(BaseModel):
     connections: list[Connection] = Field(default_factory=list)
     scope: Scope | None = None
     outline: list[OutlineSection] = Field(default_factory=list)
+    # What Was Actually Built (older documents of the pipeline)
+    built_components: list[TextItem] = Field(default_factory=list)
+    built_mental_models: list[TextItem] = Field(default_factory=list)
+    built_analogies: list[TextItem] = Field(default_factory=list)
     # Checklists and reviews
     checklist: list[ChecklistItem] = Field(default_factory=list)
     reviews: list[Review] = Field(default_factory=list)

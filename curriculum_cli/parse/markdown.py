@@ -57,6 +57,8 @@ class ListItem:
     checked: bool | None = None
     number: int | None = None
     children: list[ListBlock] = field(default_factory=list)
+    #: Tables, code fences and HTML blocks nested in the item (in source order).
+    blocks: list[Block] = field(default_factory=list)
 
     def walk(self) -> Iterator[ListItem]:
         yield self
@@ -70,6 +72,12 @@ class ListBlock:
     line: int
     ordered: bool
     items: list[ListItem] = field(default_factory=list)
+
+    def nested_blocks(self) -> Iterator[Block]:
+        """Tables, fences and HTML blocks inside the items, at any depth."""
+        for item in self.items:
+            for sub in item.walk():
+                yield from sub.blocks
 
 
 @dataclass(slots=True)
@@ -126,9 +134,13 @@ class Section:
             yield from child.walk()
 
     def all_blocks(self) -> Iterator[Block]:
-        """Blocks of this section and of every subsection, in source order."""
+        """Blocks of this section and of every subsection, in source order
+        (tables and fences nested in list items follow their list)."""
         for section in self.walk():
-            yield from section.blocks
+            for block in section.blocks:
+                yield block
+                if isinstance(block, ListBlock):
+                    yield from block.nested_blocks()
 
     def tables(self, deep: bool = True) -> list[Table]:
         blocks = self.all_blocks() if deep else iter(self.blocks)
@@ -398,6 +410,7 @@ class _Builder:
             number = int(token.info)
         item = ListItem(_line(token), text, checked, number)
         item.children = [c for c in children if isinstance(c, ListBlock)]
+        item.blocks = [c for c in children if isinstance(c, (Table, CodeFence, HtmlBlock))]
         return item
 
 
