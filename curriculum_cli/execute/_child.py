@@ -19,6 +19,7 @@ from __future__ import annotations
 import ast
 import builtins
 import io
+import importlib
 import linecache
 import os
 import re
@@ -262,6 +263,27 @@ class _BinaryStream(io.RawIOBase):
         return len(data)
 
 
+_MODULE_FILE = re.compile(r"^[A-Za-z_]\w*\.py$")
+
+
+def _save_named_file(block: dict[str, Any]) -> None:
+    """A block shown as ``title="model.py"`` is a file the student saved: write it
+    into the chain's working directory (the version shown so far), so a later
+    ``from model import Net`` imports it as it would for the student."""
+    name = block.get("filename") or ""
+    if not _MODULE_FILE.match(name):
+        return  # only plain module names in the working directory; never a path
+    try:
+        with open(name, "w", encoding="utf-8") as handle:
+            handle.write(block["source"])
+    except OSError:
+        return
+    if "" not in sys.path and os.getcwd() not in sys.path:
+        sys.path.insert(0, os.getcwd())
+    sys.modules.pop(name[:-3], None)  # a new version of the file replaces an imported one
+    importlib.invalidate_caches()
+
+
 class Chain:
     """One lesson: blocks run in order in one ``__main__`` namespace."""
 
@@ -293,6 +315,7 @@ class Chain:
             _protocol.send(self.fd, {"t": "result", "i": position, **result})
 
     def run_block(self, block: dict[str, Any]) -> dict[str, Any]:
+        _save_named_file(block)
         if block["mode"] == "skip" or (block["mode"] == "exercise" and not block["replaced"]):
             names = bound_names(block["source"])
             self._poison(names, block["index"])

@@ -314,6 +314,7 @@ def _block_message(block: CodeBlock) -> dict[str, Any]:
         "mode": block.mode,
         "expected_exception": block.expected_exception,
         "cell": block.cell,
+        "filename": block.filename,
     }
 
 

@@ -339,3 +339,18 @@ def test_results_stream_and_stopping_early_leaves_the_executor_clean(ex: Executo
         assert [o.text for o in first.outputs] == ["1"]
         break
     assert [[o.text for o in r.outputs] for r in ex.run_chain(blocks)] == [["1"], ["2"], ["3"]]
+
+
+def test_a_named_block_is_a_module_later_blocks_can_import(ex: Executor) -> None:
+    blocks = [
+        block("def double(v):\n    return 2 * v\n", line=10, index=0, filename="helpers.py"),
+        block("from helpers import double\nprint(double(21))\n", line=20, index=1),
+        block("def double(v):\n    return 3 * v\n", line=30, index=2, filename="helpers.py"),
+        block("import helpers\nprint(helpers.double(2))\n", line=40, index=3),
+        block("x = 1\n", line=50, index=4, filename="../escape.py"),
+    ]
+    results = ex.run_chain(blocks)
+    assert [r.status for r in results] == ["ok"] * 5
+    # The version shown last before the import is the one imported.
+    assert [o.text for o in results[1].outputs] == ["42"]
+    assert [o.text for o in results[3].outputs] == ["6"]
