@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import ast
 import builtins
-import io
 import importlib
+import io
 import linecache
 import os
 import re
