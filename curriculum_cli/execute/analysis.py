@@ -333,9 +333,12 @@ def _apis(chain: Chain, inventory: Inventory, issues: dict[str, list[Issue]]) ->
             # Operators trace as methods (``a * b`` -> ``Tensor.mul``): only a
             # method the block spells out (``.zero_(``) counts as shown.
             method = api.rsplit(".", 1)[-1]
-            if api.startswith("torch.Tensor.") and not re.search(rf"\.\s*{re.escape(method)}\b", block.replacement or block.source):
+            source = block.replacement or block.source
+            shown = re.search(rf"\.\s*{re.escape(method)}\b", source)
+            if api.startswith("torch.Tensor.") and not shown:
                 continue
-            report(api, "call", block, block.line)
+            line = source.count("\n", 0, shown.start()) + 1 if shown else 1
+            report(api, "call", block, _line(block, line) if block.replacement is None else block.line)
 
 
 def _keywords(chain: Chain, inventory: Inventory, issues: dict[str, list[Issue]]) -> None:

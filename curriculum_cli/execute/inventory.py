@@ -148,6 +148,9 @@ def _teach_name(name: str, taught: Taught) -> None:
     parts = name.split(".")
     if len(parts) == 1:
         taught.names.add(name)
+        if name not in MODULE_ROOTS:
+            # ``requires_grad`` or ``grad_fn`` named bare: an attribute or method name.
+            taught.methods.add(name)
         return
     if parts[0] in MODULE_ROOTS:
         path = normalize(name)

@@ -101,3 +101,9 @@ def test_record_rows_from_modelled_record() -> None:
     lessons = [Lesson("autograd", "2.1", 2, 0)]
     curriculum = Curriculum(root=MODULE, config=Config(), lessons=lessons, modules={"2.1": Module("2.1", record=Record())})
     assert record_rows(curriculum) == [ApiRow("autograd (2.1)", 0, "Autograd `.backward()`")]
+
+
+def test_a_bare_backticked_name_teaches_the_attribute() -> None:
+    inventory = build_inventory([], 0, ["`requires_grad` flag and its effect"])
+    assert inventory.covers("torch.Tensor.requires_grad")
+    assert not inventory.covers("torch.Tensor.grad_fn")
