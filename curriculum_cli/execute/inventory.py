@@ -138,6 +138,9 @@ def parse_span(span: str) -> Taught:
     taught.keywords.update(_TOP_KEYWORD.findall("".join(outer)))
     for match in _DOTTED.finditer(span):
         _teach_name(re.sub(r"\s+", "", match.group(1)), taught)
+    bare = span.strip()
+    if bare.isidentifier() and bare not in MODULE_ROOTS:
+        taught.methods.add(bare)  # `requires_grad` alone names the attribute
     return taught
 
 
@@ -148,9 +151,6 @@ def _teach_name(name: str, taught: Taught) -> None:
     parts = name.split(".")
     if len(parts) == 1:
         taught.names.add(name)
-        if name not in MODULE_ROOTS:
-            # ``requires_grad`` or ``grad_fn`` named bare: an attribute or method name.
-            taught.methods.add(name)
         return
     if parts[0] in MODULE_ROOTS:
         path = normalize(name)
