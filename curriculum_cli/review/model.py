@@ -38,8 +38,8 @@ def cell_text(text: str) -> str:
     return value.replace("`", "'") if value.count("`") % 2 else value
 
 
-class ReportFinding(BaseModel):
-    """A finding as the review section shows it."""
+class FindingText(BaseModel):
+    """The six parts every review finding has, as a reader sees them."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -49,6 +49,10 @@ class ReportFinding(BaseModel):
     issue: str
     impact: str
     fix: str
+
+
+class ReportFinding(FindingText):
+    """A finding as the review section shows it."""
     #: Rule code for the tool's findings, ``None`` for the reviewer's.
     code: str | None = None
     #: Identity across iterations (tool findings only).

@@ -42,22 +42,15 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from curriculum_cli.errors import ConfigError, InputError
 from curriculum_cli.findings import Severity
 from curriculum_cli.load.files import read_text
+from curriculum_cli.review.model import FindingText
 
 FINDING_KEYS = ("severity", "title", "location", "issue", "impact", "fix")
 TOP_KEYS = ("findings", "fixed", "what_works_well", "pattern_to_watch")
 
 
-class NoteFinding(BaseModel):
+class NoteFinding(FindingText):
     """A finding of the reviewer's judgment."""
 
-    model_config = ConfigDict(frozen=True)
-
-    severity: Severity
-    title: str
-    location: str
-    issue: str
-    impact: str
-    fix: str
     #: ``file:line`` where it was written.
     origin: str = ""
 
