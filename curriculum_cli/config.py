@@ -8,7 +8,13 @@ without a configuration file works.
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+import re
+from functools import lru_cache
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic_core import PydanticCustomError
 
 from curriculum_cli.findings import Severity
 
@@ -59,6 +65,10 @@ class Config(BaseModel):
     ignore: list[str] = Field(default_factory=list)
     #: Rule code -> severity override.
     severity: dict[str, Severity] = Field(default_factory=dict)
+    #: Glob -> codes or prefixes ignored in the files it matches (``{"**/notebooks/*.ipynb": ["C203"]}``).
+    #: Globs are relative to the curriculum root (or the working directory); a glob without ``/``
+    #: also matches a file name anywhere; ``**`` spans folders.
+    per_file_ignores: dict[str, list[str]] = Field(default_factory=dict)
     fail_on: Severity = Severity.IMPROVEMENT
     layout: Layout = Field(default_factory=Layout)
     exec: ExecConfig = Field(default_factory=ExecConfig)
@@ -75,8 +85,104 @@ class Config(BaseModel):
     #: Maximum number of review iterations.
     max_iterations: int = 3
 
+    @field_validator("select", "ignore", mode="before")
+    @classmethod
+    def _known_prefixes(cls, value: Any) -> Any:
+        return _checked_codes(value, prefix=True)
+
+    @field_validator("severity", mode="before")
+    @classmethod
+    def _known_codes(cls, value: Any) -> Any:
+        if isinstance(value, dict):
+            _checked_codes(list(value), prefix=False)
+            return {str(code).strip().upper(): level for code, level in value.items()}
+        return value
+
+    @field_validator("per_file_ignores", mode="before")
+    @classmethod
+    def _known_per_file(cls, value: Any) -> Any:
+        if isinstance(value, dict):
+            return {str(glob): _checked_codes(codes, prefix=True) for glob, codes in value.items()}
+        return value
+
     def enabled(self, code: str) -> bool:
         """Is rule ``code`` selected? Prefixes work like ruff's (``P2`` selects ``P201``)."""
         if self.select and not any(code.startswith(prefix) for prefix in self.select):
             return False
         return not any(code.startswith(prefix) for prefix in self.ignore)
+
+    def ignored_in(self, code: str, path: str, root: Path | None = None) -> bool:
+        """Does ``per_file_ignores`` switch ``code`` off in ``path``?
+
+        ``path`` is matched relative to ``root`` (the curriculum root) and to
+        the working directory; a glob without ``/`` also matches the file name.
+        """
+        if not self.per_file_ignores:
+            return False
+        names = _relative_names(path, root)
+        for glob, codes in self.per_file_ignores.items():
+            if any(code.startswith(prefix) for prefix in codes) and any(_glob_regex(glob).fullmatch(n) for n in names):
+                return True
+        return False
+
+
+def _checked_codes(value: Any, *, prefix: bool) -> Any:
+    """Upper-cased codes; an unknown one is a validation error naming the closest real code."""
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list):
+        return value  # pydantic reports the wrong type
+    from curriculum_cli.rules.codes import code_problem
+
+    for item in value:
+        problem = code_problem(str(item), prefix=prefix)
+        if problem:
+            raise PydanticCustomError("unknown_code", problem)
+    return [str(item).strip().upper() for item in value]
+
+
+def _relative_names(path: str, root: Path | None) -> list[str]:
+    """``path`` as the posix names a per-file glob may match: from the root, from the cwd, the file name."""
+    raw = Path(path)
+    names = [raw.as_posix()]
+    resolved = raw.resolve()
+    for base in (root, Path.cwd()):
+        if base is None:
+            continue
+        try:
+            names.append(resolved.relative_to(base.resolve()).as_posix())
+        except ValueError:
+            pass
+    names.append(PurePosixPath(raw.as_posix()).name)
+    return list(dict.fromkeys(names))
+
+
+@lru_cache(maxsize=256)
+def _glob_regex(glob: str) -> re.Pattern[str]:
+    """A gitignore-like glob as a regex: ``*`` and ``?`` stay in one folder, ``**`` spans folders."""
+    text = glob.strip().removeprefix("./")
+    if "/" not in text:
+        text = "**/" + text  # a bare name matches in any folder
+    out, i = [], 0
+    while i < len(text):
+        if text.startswith("**/", i):
+            out.append("(?:.*/)?")
+            i += 3
+        elif text.startswith("**", i):
+            out.append(".*")
+            i += 2
+        elif text[i] == "*":
+            out.append("[^/]*")
+            i += 1
+        elif text[i] == "?":
+            out.append("[^/]")
+            i += 1
+        elif text[i] == "[" and "]" in text[i + 2 :]:
+            end = text.index("]", i + 2)
+            body = text[i + 1 : end]
+            out.append("[" + ("^" + body[1:] if body.startswith("!") else body).replace("\\", "\\\\") + "]")
+            i = end + 1
+        else:
+            out.append(re.escape(text[i]))
+            i += 1
+    return re.compile("".join(out).rstrip("/") + "(?:/.*)?")

@@ -44,6 +44,8 @@ def _plain(data: Any, parent_key: str = "") -> Any:
     """Plain Python data with ``kebab-case`` keys read as ``snake_case`` and severities upper-cased."""
     if isinstance(data, Mapping):
         keep = parent_key == "severity"  # rule codes are keys there, not config fields
+        if parent_key in ("per_file_ignores", "per-file-ignores"):  # globs are keys there
+            return {str(k): _plain(v) for k, v in data.items()}
         return {
             (str(k).upper() if keep else str(k).replace("-", "_")): _plain(v, "severity_value" if keep else str(k))
             for k, v in data.items()
