@@ -36,6 +36,10 @@ class Report:
     stats: dict[str, int] = field(default_factory=dict)
     #: Sentences about what was and was not checked (for review notes).
     notes: list[str] = field(default_factory=list)
+    #: Every file checked (as shown in findings) -> its kind: ``plan``, ``built`` or ``notebook``.
+    checked: dict[str, str] = field(default_factory=dict)
+    #: Findings left out because a baseline holds them (set by :mod:`curriculum_cli.baseline`).
+    baselined: int = 0
 
     def count(self, key: str, amount: int = 1) -> None:
         self.stats[key] = self.stats.get(key, 0) + amount
@@ -95,6 +99,8 @@ class _Run:
         self.report = Report()
         self.rules = all_rules()
         self.services: dict[str, Any] = {}
+        #: Root of the curriculum being checked (per-file-ignores globs are relative to it).
+        self.root: Path | None = None
 
     def close(self) -> None:
         for service in self.services.values():
@@ -103,7 +109,7 @@ class _Run:
                 closer()
 
     def _add(self, findings: Iterable[Finding]) -> None:
-        self.report.findings.extend(findings)
+        self.report.findings.extend(f for f in findings if not self.config.ignored_in(f.code, f.path, self.root))
 
     def standalone(self, files: list[Path]) -> None:
         """Files outside any curriculum: planning docs get the document rules,
@@ -118,6 +124,7 @@ class _Run:
                 self.report.errors.append(str(error))
                 continue
             self.report.count("files")
+            self.report.checked[plan_doc.path] = "plan"
             self._add(run_rules(selected(self.rules, self.config, "plan"), plan_doc, plan_doc.path, self.config))
         rules = [r for r in selected(self.rules, self.config, "lesson") if not r.code.startswith(_NEEDS_CURRICULUM)]
         for path in artifacts:
@@ -125,6 +132,7 @@ class _Run:
             lesson = Lesson(slug=path.stem, notebooks=[shown]) if path.suffix == ".ipynb" else Lesson(slug=path.stem, built=[shown])
             curriculum = Curriculum(root=path.resolve().parent, config=self.config, lessons=[lesson])
             self.report.count("files")
+            self.report.checked[shown] = "notebook" if path.suffix == ".ipynb" else "built"
             self._lesson(rules, LessonContext(lesson, curriculum, self.config, self.services), shown)
         if files:
             self.report.notes.append("cross-document rules skipped: no curriculum root (course.md or curriculum.yaml) found")
@@ -133,12 +141,15 @@ class _Run:
 
     def curriculum(self, root: Path, selection: list[Path]) -> None:
         curriculum = load_curriculum(root, self.config, self.report.errors)
+        self.root = root
         chosen = [lesson for lesson in curriculum.lessons if _lesson_selected(lesson, selection)]
         plan_rules = selected(self.rules, self.config, "plan")
         lesson_rules = selected(self.rules, self.config, "lesson")
         for lesson in chosen:
             self.report.count("lessons")
             self.report.count("files", 1 + len(lesson.artifacts))
+            self.report.checked.update({lesson.plan.path: "plan"} if lesson.plan else {})
+            self.report.checked.update({**dict.fromkeys(lesson.built, "built"), **dict.fromkeys(lesson.notebooks, "notebook")})
             if lesson.plan:
                 self._add(run_rules(plan_rules, lesson.plan, lesson.plan.path, self.config))
             context = LessonContext(lesson, curriculum, self.config, self.services)

@@ -20,7 +20,10 @@ def finding_dict(finding: Finding) -> dict[str, object]:
     return out
 
 
-def render_json(findings: Sequence[Finding], stats: Mapping[str, int] | None = None, errors: Sequence[str] = ()) -> str:
+def render_json(
+    findings: Sequence[Finding], stats: Mapping[str, int] | None = None, errors: Sequence[str] = (), baselined: int = 0
+) -> str:
+    """``{"findings": [...], "summary": {...}}``; ``summary.baselined`` only when a baseline held some back."""
     counts = count_by_severity(findings)
     summary: dict[str, object] = {
         "total": len(findings),
@@ -30,4 +33,6 @@ def render_json(findings: Sequence[Finding], stats: Mapping[str, int] | None = N
         summary["checked"] = dict(stats)
     if errors:
         summary["errors"] = list(errors)
+    if baselined:
+        summary["baselined"] = baselined
     return json.dumps({"findings": [finding_dict(f) for f in findings], "summary": summary}, indent=2) + "\n"
