@@ -7,13 +7,16 @@ or above it; 2 usage error, unreadable input or bad configuration.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Annotated
 
 import typer
 
 from curriculum_cli.cli import check as _check
+from curriculum_cli.cli import configuration as _configuration
 from curriculum_cli.cli import curriculum as _curriculum
 from curriculum_cli.cli import docs as _docs
 from curriculum_cli.cli import fix as _fix
+from curriculum_cli.cli import init as _init
 from curriculum_cli.cli import review as _review
 
 app = typer.Typer(
@@ -25,6 +28,25 @@ app = typer.Typer(
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        from curriculum_cli.version import tool_version
+
+        typer.echo(f"curriculum {tool_version()}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_show_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    """Lint lesson-planning documents and the lessons built from them."""
+
+
 app.command("check")(_check.check)
 app.command("rules")(_docs.rules)
 app.command("rule")(_docs.rule)
@@ -33,6 +55,8 @@ app.command("review")(_review.review)
 app.command("fix")(_fix.fix)
 app.command("graph")(_curriculum.graph)
 app.command("record")(_curriculum.record)
+app.command("config")(_configuration.config)
+app.add_typer(_init.app, name="init")
 
 
 def run(argv: Sequence[str]) -> int:

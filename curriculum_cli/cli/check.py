@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -11,22 +9,26 @@ import typer
 
 from curriculum_cli import api
 from curriculum_cli.cli.options import (
+    BaselineOption,
+    CheckFormat,
+    CheckFormatOption,
     ConfigOption,
+    ExitZeroOption,
     FailOnOption,
-    FormatOption,
     IgnoreOption,
     NoExecOption,
-    OutputFormat,
+    OutputFileOption,
     SelectOption,
     TimeoutOption,
+    WriteBaselineOption,
+    emit,
     fail,
     file_config,
     overrides_from,
+    use_colour,
 )
 from curriculum_cli.errors import CurriculumError
 from curriculum_cli.load.config_file import merge
-from curriculum_cli.report.json import render_json
-from curriculum_cli.report.text import render_text
 
 PathsArgument = Annotated[
     list[Path] | None,
@@ -36,16 +38,23 @@ PathsArgument = Annotated[
 
 def check(
     paths: PathsArgument = None,
-    output_format: FormatOption = OutputFormat.text,
+    output_format: CheckFormatOption = CheckFormat.text,
+    output: OutputFileOption = None,
     select: SelectOption = None,
     ignore: IgnoreOption = None,
     fail_on: FailOnOption = None,
+    exit_zero: ExitZeroOption = False,
     no_exec: NoExecOption = False,
     timeout: TimeoutOption = None,
     config_file: ConfigOption = None,
+    baseline: BaselineOption = None,
+    write_baseline: WriteBaselineOption = None,
     show_fixes: Annotated[bool, typer.Option("--show-fixes", help="Print each finding's suggested fix (text format).")] = False,
 ) -> None:
     """Check planning documents, built lessons and notebooks; exit 1 on findings at or above --fail-on."""
+    from curriculum_cli.baseline import apply_baseline
+    from curriculum_cli.report.render import render
+
     targets = list(paths) if paths else [Path("lessons")]
     try:
         base = file_config(targets, config_file)
@@ -53,16 +62,12 @@ def check(
         config = merge(base, overrides)  # decides the exit code
         # Without --config, every curriculum root uses its own configuration file.
         report = api.check(targets, config if config_file else None, overrides=overrides)
+        apply_baseline(report, baseline=baseline, write=write_baseline)
+        emit(render(report, output_format.value, colour=use_colour(output), show_fixes=show_fixes), output)
     except CurriculumError as error:
         raise fail(str(error)) from None
-    if output_format is OutputFormat.json:
-        sys.stdout.write(render_json(report.findings, report.stats, report.errors))
-    else:
-        colour = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-        if report.findings or not report.errors:
-            sys.stdout.write(render_text(report.findings, files=report.stats.get("files"), colour=colour, show_fixes=show_fixes))
     for message in report.errors:
         typer.echo(f"curriculum: error: {message}", err=True)
     if report.errors:
         raise typer.Exit(2)
-    raise typer.Exit(1 if report.failed(config.fail_on) else 0)
+    raise typer.Exit(1 if report.failed(config.fail_on) and not exit_zero else 0)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import enum
+import os
+import sys
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -11,11 +13,23 @@ import typer
 from curriculum_cli.config import Config
 from curriculum_cli.errors import ConfigError
 from curriculum_cli.findings import Severity
+from curriculum_cli.load.files import atomic_write
 
 
 class OutputFormat(str, enum.Enum):
     text = "text"
     json = "json"
+
+
+class CheckFormat(str, enum.Enum):
+    """Output formats of ``check`` (one pure function each in ``report/``)."""
+
+    text = "text"
+    json = "json"
+    json_lines = "json-lines"
+    sarif = "sarif"
+    github = "github"
+    junit = "junit"
 
 
 class FailOn(str, enum.Enum):
@@ -41,16 +55,39 @@ NoExecOption = Annotated[bool, typer.Option("--no-exec", help="Do not execute co
 TimeoutOption = Annotated[
     float | None, typer.Option("--timeout", min=0.1, help="Per-block wall-time limit in seconds [default: 30].")
 ]
+CheckFormatOption = Annotated[
+    CheckFormat, typer.Option("--format", "-f", help="Output format: text, json, json-lines, sarif, github or junit.")
+]
+OutputFileOption = Annotated[
+    Path | None, typer.Option("--output", "-o", help="Write the report to this file (atomically) instead of stdout.")
+]
+BaselineOption = Annotated[
+    Path | None, typer.Option("--baseline", help="Report only findings that this baseline file does not hold.")
+]
+WriteBaselineOption = Annotated[
+    Path | None,
+    typer.Option("--write-baseline", help="Record every current finding in this baseline file (then report none)."),
+]
+ExitZeroOption = Annotated[
+    bool, typer.Option("--exit-zero", help="Exit 0 even when findings are reported (tool errors still exit 2).")
+]
 ConfigOption = Annotated[
     Path | None,
     typer.Option("--config", help="Configuration file (curriculum.yaml or pyproject.toml) instead of the one found."),
 ]
 
 
-def split_codes(values: list[str] | None) -> list[str]:
+def split_codes(values: list[str] | None, option: str = "") -> list[str]:
+    """Comma-separated, repeatable codes, upper-cased; an unknown code or prefix is a :class:`ConfigError`."""
+    from curriculum_cli.rules.codes import code_problem
+
     out: list[str] = []
     for value in values or []:
         out.extend(code.strip().upper() for code in value.split(",") if code.strip())
+    for code in out:
+        problem = code_problem(code)
+        if problem and option:
+            raise ConfigError(f"{option}: {problem}")
     return out
 
 
@@ -66,9 +103,9 @@ def overrides_from(
     """Command-line options as configuration overrides (``--ignore`` adds to the file's list)."""
     overrides: dict[str, Any] = {}
     if select:
-        overrides["select"] = split_codes(select)
+        overrides["select"] = split_codes(select, "--select")
     if ignore:
-        overrides["ignore"] = [*base.ignore, *split_codes(ignore)]
+        overrides["ignore"] = [*base.ignore, *split_codes(ignore, "--ignore")]
     if fail_on is not None:
         overrides["fail_on"] = Severity.parse(fail_on.value).value
     exec_overrides: dict[str, Any] = {}
@@ -111,6 +148,19 @@ def resolve_config(
     return merge(
         base, overrides_from(base, select=select, ignore=ignore, fail_on=fail_on, no_exec=no_exec, timeout=timeout)
     )
+
+
+def emit(text: str, output: Path | None) -> None:
+    """Write ``text`` to ``output`` atomically, or to stdout."""
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        atomic_write(output, text)
+
+
+def use_colour(output: Path | None) -> bool:
+    """Colour only on a terminal, not into a file, and not when ``NO_COLOR`` is set."""
+    return output is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
 
 
 def fail(message: str) -> typer.Exit:
