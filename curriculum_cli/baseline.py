@@ -6,8 +6,8 @@ FILE`` reports only findings the file does not hold.  A finding is recorded
 by what identifies it across edits, not by its line:
 
 * the rule code;
-* the file, relative to the folder of the baseline file (``/`` separators),
-  so the baseline works from any working directory;
+* the file, relative to the folder of the baseline file (``/`` separators,
+  ``..`` for files elsewhere), so the baseline works from any working directory;
 * the finding's subject (the name, API, claim or row it is about), or its
   message with numbers, quotes and line references normalized, exactly as
   review iterations match findings (:mod:`curriculum_cli.review.fingerprint`).
@@ -20,6 +20,7 @@ per line group, so that its diffs are readable in review.
 from __future__ import annotations
 
 import json
+import os
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
@@ -30,7 +31,7 @@ from curriculum_cli.api import Report
 from curriculum_cli.errors import CurriculumError, InputError
 from curriculum_cli.findings import Finding
 from curriculum_cli.load.files import atomic_write, read_text
-from curriculum_cli.review.fingerprint import artifact_key, normalize_message, normalize_subject
+from curriculum_cli.review.fingerprint import normalize_message, normalize_subject
 
 FORMAT = "curriculum-baseline"
 VERSION = 1
@@ -67,7 +68,15 @@ def finding_key(finding: Finding, base: Path) -> Key:
         subject = normalize_subject(finding.subject)
     else:
         subject = "msg:" + normalize_message(finding.message)
-    return (finding.code, artifact_key(finding.path, base), subject)
+    return (finding.code, relative_path(finding.path, base), subject)
+
+
+def relative_path(path: str, base: Path) -> str:
+    """``path`` relative to ``base`` with ``/`` separators (with ``..`` when it lies elsewhere)."""
+    try:
+        return Path(os.path.relpath(Path(path).resolve(), base.resolve())).as_posix()
+    except ValueError:  # another drive on Windows
+        return Path(path).resolve().as_posix()
 
 
 def build_baseline(findings: Iterable[Finding], base: Path) -> BaselineFile:

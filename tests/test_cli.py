@@ -240,3 +240,181 @@ def test_parse_json(capsys: Capture) -> None:
 def test_parse_missing_file_exits_2(capsys: Capture, tmp_path: Path) -> None:
     assert run(["parse", str(tmp_path / "nope.md")]) == 2
     assert capsys.readouterr().err.startswith("curriculum: error: ")
+
+
+# ------------------------------------------------------------------ formats, --output, --exit-zero
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "json-lines", "sarif", "github", "junit"])
+def test_output_file_gets_what_stdout_would(fmt: str, capsys: Capture, tmp_path: Path) -> None:
+    code, out, err = check(capsys, "--format", fmt, str(DONE_WHEN))
+    target = tmp_path / f"report.{fmt}"
+    assert run(["check", "--no-exec", "--format", fmt, "--output", str(target), str(DONE_WHEN)]) == code == 1
+    written = capsys.readouterr()
+    assert (written.out, written.err) == ("", "")
+    assert target.read_text(encoding="utf-8") == out
+    assert [p.name for p in tmp_path.iterdir()] == [target.name]  # no temporary file left behind
+
+
+def test_output_into_a_missing_folder_exits_2(capsys: Capture, tmp_path: Path) -> None:
+    code, _, err = check(capsys, "--output", str(tmp_path / "no" / "such" / "r.txt"), str(DONE_WHEN))
+    assert code == 2 and err.startswith("curriculum: error: ")
+
+
+def test_github_format_one_annotation_per_finding(capsys: Capture) -> None:
+    _, out, _ = check(capsys, "--format", "github", str(DONE_WHEN))
+    lines = out.splitlines()
+    assert len(lines) == 9
+    assert all(re.match(r"::(error|warning|notice) file=[^,]+,line=\d+,title=P\d{3}::\S", line) for line in lines)
+
+
+def test_exit_zero_reports_findings_but_exits_0(capsys: Capture) -> None:
+    code, out, _ = check(capsys, "--exit-zero", str(DONE_WHEN))
+    assert code == 0 and len(codes(out)) == 9
+
+
+def test_exit_zero_keeps_exit_2_for_tool_errors(capsys: Capture, tmp_path: Path) -> None:
+    assert check(capsys, "--exit-zero", str(tmp_path / "missing.md"))[0] == 2
+
+
+# ------------------------------------------------------------------ unknown codes are usage errors
+
+
+@pytest.mark.parametrize(
+    ("flags", "bad"),
+    [(["--select", "ZZ9"], "ZZ9"), (["--ignore", "P2,P999"], "P999"), (["--select", "X5", "--select", "q"], "Q")],
+)
+def test_unknown_code_on_the_command_line_exits_2(flags: list[str], bad: str, capsys: Capture) -> None:
+    code, out, err = check(capsys, *flags, str(DONE_WHEN))
+    assert (code, out) == (2, "")
+    match = re.fullmatch(r"curriculum: error: --(select|ignore): unknown rule code or prefix '(\w+)' \(closest: (\w+)\)\n", err)
+    assert match and match[2].upper() == bad
+    assert any(rule.code.startswith(match[3]) for rule in all_rules())
+
+
+@pytest.mark.parametrize("flags", [["--select", "C"], ["--select", "p2"], ["--ignore", "W"], ["--select", "X501"]])
+def test_known_prefixes_stay_valid(flags: list[str], capsys: Capture) -> None:
+    assert check(capsys, *flags, str(CLEAN))[0] == 0
+
+
+@pytest.mark.parametrize(
+    "yaml",
+    ["select: [ZZ9]\n", "ignore: [P2, P77]\n", "severity:\n  P2: polish\n", "per-file-ignores:\n  '*.md': [Q1]\n"],
+    ids=["select", "ignore", "severity-prefix", "per-file-ignores"],
+)
+def test_unknown_code_in_the_config_file_exits_2(yaml: str, capsys: Capture, tmp_path: Path) -> None:
+    config = tmp_path / "curriculum.yaml"
+    config.write_text(yaml, encoding="utf-8")
+    code, out, err = check(capsys, "--config", str(config), str(CLEAN))
+    assert (code, out) == (2, "")
+    assert re.match(r"curriculum: error: curriculum\.yaml(:\d+)?: key '[\w.]+': unknown rule code", err)
+    assert "closest: " in err
+
+
+# ------------------------------------------------------------------ per-file-ignores
+
+
+@pytest.mark.parametrize(
+    ("globs", "want"),
+    [
+        ({"done-when.md": ["P4"]}, ["P201", "P203", "P205", "P301", "P303"]),
+        ({"**/plan/done-*.md": ["P2", "P303"]}, ["P301", "P401", "P401", "P401", "P402"]),
+        ({"other.md": ["P4"], "plan/*.ipynb": ["P"]}, ["P201", "P203", "P205", "P301", "P303", "P401", "P401", "P401", "P402"]),
+    ],
+    ids=["file-name", "glob-with-dash-and-prefixes", "near-miss"],
+)
+def test_per_file_ignores(globs: dict[str, list[str]], want: list[str], capsys: Capture, tmp_path: Path) -> None:
+    config = tmp_path / "curriculum.yaml"
+    lines = "".join(f"  '{glob}': [{', '.join(codes)}]\n" for glob, codes in globs.items())
+    config.write_text("per-file-ignores:\n" + lines, encoding="utf-8")
+    _, out, err = check(capsys, "--config", str(config), str(DONE_WHEN))
+    assert err == "" and codes(out) == want
+
+
+# ------------------------------------------------------------------ baseline
+
+
+def test_baseline_holds_todays_findings_and_reports_new_ones(capsys: Capture, tmp_path: Path) -> None:
+    lesson = tmp_path / "lesson.md"
+    lesson.write_text(DONE_WHEN.read_text(encoding="utf-8"), encoding="utf-8")
+    baseline = tmp_path / "baseline.json"
+    code, out, _ = check(capsys, "--write-baseline", str(baseline), str(lesson))
+    assert (code, codes(out)) == (0, [])
+    assert out.strip() == "No findings in 1 file (9 baselined)."
+    assert check(capsys, "--baseline", str(baseline), str(lesson))[0] == 0
+    # Lines shift and a new defect appears: only the new one is reported.
+    text = lesson.read_text(encoding="utf-8").replace("- [x]", "- [ ]", 1)
+    lesson.write_text("\n\n\n" + text, encoding="utf-8")
+    code, out, _ = check(capsys, "--baseline", str(baseline), "--fail-on", "polish", str(lesson))
+    assert (code, codes(out)) == (1, ["P403"])
+    assert out.splitlines()[-1].endswith("; 9 baselined).")
+
+
+def test_baseline_paths_do_not_depend_on_the_working_directory(
+    capsys: Capture, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    baseline = tmp_path / "baseline.json"
+    check(capsys, "--write-baseline", str(baseline), str(DONE_WHEN))
+    data = json.loads(baseline.read_text(encoding="utf-8"))
+    assert {entry["code"] for entry in data["findings"]} == {"P201", "P203", "P205", "P301", "P303", "P401", "P402"}
+    assert sum(entry["count"] for entry in data["findings"]) == 9
+    assert all("line" not in entry for entry in data["findings"])
+    monkeypatch.chdir(FIXTURES)
+    code, out, _ = check(capsys, "--baseline", str(baseline), "done-when.md")
+    assert (code, codes(out)) == (0, [])
+
+
+def test_baseline_applies_to_every_format(capsys: Capture, tmp_path: Path) -> None:
+    baseline = tmp_path / "baseline.json"
+    check(capsys, "--write-baseline", str(baseline), str(DONE_WHEN))
+    _, out, _ = check(capsys, "--baseline", str(baseline), "--format", "json", str(DONE_WHEN))
+    data = json.loads(out)
+    assert data["findings"] == [] and data["summary"]["baselined"] == 9
+
+
+@pytest.mark.parametrize(
+    "content",
+    ["not json", "[]", '{"format": "curriculum-baseline", "version": 9, "findings": []}',
+     '{"format": "curriculum-baseline", "version": 1, "findings": [{"code": "P201"}]}', None],
+    ids=["not-json", "not-an-object", "version", "entry", "missing"],
+)
+def test_malformed_baseline_exits_2(content: str | None, capsys: Capture, tmp_path: Path) -> None:
+    baseline = tmp_path / "baseline.json"
+    if content is not None:
+        baseline.write_text(content, encoding="utf-8")
+    code, out, err = check(capsys, "--baseline", str(baseline), str(DONE_WHEN))
+    assert (code, out) == (2, "")
+    assert err.startswith("curriculum: error: ") and "baseline" in err and len(err.splitlines()) == 1
+
+
+def test_write_baseline_refused_when_the_run_had_errors(capsys: Capture, tmp_path: Path) -> None:
+    baseline = tmp_path / "baseline.json"
+    code, _, err = check(capsys, "--write-baseline", str(baseline), str(DONE_WHEN), str(tmp_path / "missing.md"))
+    assert code == 2 and not baseline.exists() and "baseline not written" in err
+
+
+# ------------------------------------------------------------------ --version, config
+
+
+def test_version(capsys: Capture) -> None:
+    assert run(["--version"]) == 0
+    out = capsys.readouterr().out
+    assert re.fullmatch(r"curriculum \d+\.\d+\S*\n", out)
+
+
+def test_config_prints_the_resolved_configuration(capsys: Capture, tmp_path: Path) -> None:
+    (tmp_path / "curriculum.yaml").write_text("ignore: [c103]\nexec:\n  timeout: 5\n", encoding="utf-8")
+    assert run(["config", str(tmp_path), "--format", "json", "--select", "P2"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["ignore"] == ["C103"] and data["select"] == ["P2"]
+    assert data["exec"]["timeout"] == 5 and data["exec"]["enabled"] is True  # defaults filled in
+    assert run(["config", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"# configuration: {tmp_path / 'curriculum.yaml'}\n")
+    assert "timeout: 5" in out and "per_file_ignores: {}" in out
+
+
+def test_config_with_a_bad_file_exits_2(capsys: Capture, tmp_path: Path) -> None:
+    (tmp_path / "curriculum.yaml").write_text("select: [ZZ9]\n", encoding="utf-8")
+    assert run(["config", str(tmp_path)]) == 2
+    assert "ZZ9" in capsys.readouterr().err
