@@ -418,3 +418,19 @@ def test_config_with_a_bad_file_exits_2(capsys: Capture, tmp_path: Path) -> None
     (tmp_path / "curriculum.yaml").write_text("select: [ZZ9]\n", encoding="utf-8")
     assert run(["config", str(tmp_path)]) == 2
     assert "ZZ9" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("glob", "want"), [("series-1/**/list-*.md", []), ("series-2/**", ["P403"])])
+def test_per_file_ignores_are_relative_to_the_curriculum_root(
+    glob: str, want: list[str], capsys: Capture, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tmp_path / "course"
+    assert run(["init", "curriculum", str(root)]) == 0
+    plan = root / "series-1" / "module-1-1" / "lessons" / "list-indexing.md"
+    plan.write_text(plan.read_text(encoding="utf-8").replace("- [x]", "- [ ]", 1), encoding="utf-8")
+    config = root / "curriculum.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace("per_file_ignores: {}", f"per_file_ignores: {{'{glob}': [P4]}}"))
+    monkeypatch.chdir(tmp_path)  # the glob is not relative to the working directory
+    capsys.readouterr()
+    _, out, err = check(capsys, "course")
+    assert err == "" and codes(out) == want
