@@ -54,7 +54,7 @@ def review(
             start, config_file=config_file, select=select, ignore=ignore, no_exec=no_exec, timeout=timeout
         )
         plan_path = resolve_lesson(lesson, config, root)
-        result = review_lesson(plan_path, config, date=date, notes_file=notes)
+        result = review_lesson(plan_path, config, date=date, notes_file=notes, no_exec=no_exec)
         text = result.text if output_format is ReviewFormat.markdown else result.report.model_dump_json(indent=2) + "\n"
         if append:
             append_review(plan_path, result.text, result.expected)

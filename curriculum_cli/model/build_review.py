@@ -73,6 +73,8 @@ def parse_severity(text: str) -> str | None:
 def fix_status(text: str) -> str | None:
     """``FIXED`` / ``NOT FIXED`` from a status cell (``**NOT FIXED** — why``)."""
     upper = strip_markup(text).upper()
+    if re.search(r"\bNOT\s+VERIFIED\b", upper):
+        return "NOT VERIFIED"
     if re.search(r"\bNOT\s+FIXED\b|\bUNFIXED\b|\bPARTIALLY\s+FIXED\b", upper):
         return "NOT FIXED"
     if re.search(r"\bFIXED\b", upper):

@@ -30,8 +30,10 @@ def _verification(report: ReviewReport) -> list[str]:
         return [*out, f"Iteration {report.previous_iteration} listed no findings.", ""]
     fixed = sum(row.status == "FIXED" for row in report.verification)
     open_ = sum(row.status == "NOT FIXED" for row in report.verification)
+    unverified = sum(row.status == "NOT VERIFIED" for row in report.verification)
+    tally = f"{fixed} fixed, {open_} not fixed" + (f", {unverified} not verified" if unverified else "")
     out += [
-        f"{fixed} fixed, {open_} not fixed.",
+        f"{tally}.",
         "",
         "| # | Severity | Finding | Status |",
         "|---|----------|---------|--------|",

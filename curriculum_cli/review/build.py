@@ -27,10 +27,13 @@ from curriculum_cli.review.model import (
 )
 from curriculum_cli.review.notes import ReviewerNotes
 from curriculum_cli.review.verdict import Counts, verdict_for, verdict_reason
+from curriculum_cli.rules.code import EXECUTION_CODES
 
 #: Codes of the rules about existing reviews: they are about the review
 #: document, not the student, so they never count in a new review.
 _REVIEW_CODE = re.compile(r"^R\d")
+#: The prefix a carried, unverified finding's Issue gets (dropped before adding it again).
+_CARRIED = re.compile(r"^Not verified in this review: .*?\. Carried open from iteration [^:]*:\s*")
 
 GENERIC_IMPACT: dict[Severity, str] = {
     Severity.CRITICAL: "The student hits this defect directly: the lesson cannot be followed as written until it is fixed.",
@@ -85,9 +88,15 @@ def counts_of(findings: Iterable[ReportFinding]) -> Counts:
 class _Verifier:
     """Row by row verification of the previous iteration's findings."""
 
-    def __init__(self, previous: Review, current: list[ReportFinding], notes: ReviewerNotes, checked: set[str]) -> None:
+    def __init__(
+        self, previous: Review, current: list[ReportFinding], notes: ReviewerNotes, checked: set[str],
+        exec_off: str | None = None,
+    ) -> None:
         self.previous = previous
         self.checked = checked
+        self.exec_off = exec_off
+        #: Open findings of the previous iteration this run could not check.
+        self.unverified: list[ReportFinding] = []
         self.by_print = {f.fingerprint: f for f in current if f.fingerprint}
         self.by_title: dict[str, ReportFinding] = {}
         for finding in current:
@@ -129,7 +138,7 @@ class _Verifier:
             if current is not None:
                 return self._row_open(number, severity, title, cell_text(f"still reported at {current.location}"))
             if code not in self.checked:
-                return self._row_open(number, severity, title, f"rule {code} did not run in this review; not re-checked")
+                return self._row_unverified(number, severity, title, old, code)
             return Verification(
                 number=number, severity=severity, finding=title, status="FIXED",
                 note=f"no longer reported by rule {code}",
@@ -147,13 +156,60 @@ class _Verifier:
             "a reviewer's finding the tool cannot re-check; list it under 'fixed:' in the notes file once fixed",
         )
 
+    def _why_unchecked(self, code: str) -> str:
+        if code in EXECUTION_CODES and self.exec_off:
+            return f"rule {code} needs code execution, which {self.exec_off}"
+        return f"rule {code} did not run in this review"
+
+    def _row_unverified(self, number: int, severity: str, title: str, old: ReviewFinding, code: str) -> Verification:
+        """A previous finding of a rule that did not run: still open, carried to Findings."""
+        why = self._why_unchecked(code)
+        previous = self.previous.iteration or "?"
+        issue = _CARRIED.sub("", clean(old.issue or "")) or title
+        self.unverified.append(
+            ReportFinding(
+                severity=Severity.parse(old.severity or "polish"),
+                title=clean(old.title) or "(untitled)",
+                location=clean(old.location or "?"),
+                issue=clean(f"Not verified in this review: {why}. Carried open from iteration {previous}: {issue}"),
+                impact=clean(old.impact or GENERIC_IMPACT[Severity.parse(old.severity or "polish")]),
+                fix=clean(old.fix or GENERIC_FIX.format(code=code)),
+                code=code,
+                fingerprint=old.fingerprint,
+            )
+        )
+        return Verification(
+            number=number, severity=severity, finding=title, status="NOT VERIFIED",
+            note=cell_text(f"{why}; carried open to this review's findings"),
+        )
+
     @staticmethod
     def _row_open(number: int, severity: str, title: str, note: str) -> Verification:
         return Verification(number=number, severity=severity, finding=title, status="NOT FIXED", note=note)
 
 
+def exec_off_reason(config: Config, no_exec: bool) -> str | None:
+    """Why code was not executed in this run, or ``None`` when it was."""
+    if no_exec:
+        return "was turned off on the command line (--no-exec)"
+    if not config.exec.enabled:
+        return "is turned off in the configuration (exec.enabled: false)"
+    return None
+
+
+def checked_codes(config: Config, no_exec: bool = False) -> set[str]:
+    """Codes of the rules that check something in a run with ``config``.
+
+    With execution off, the execution rules (C301-C306) run but check nothing.
+    """
+    from curriculum_cli.rules.registry import all_rules
+
+    codes = {r.code for r in all_rules() if config.enabled(r.code)}
+    return codes - EXECUTION_CODES if exec_off_reason(config, no_exec) else codes
+
+
 def _notes(check_stats: dict[str, int], check_notes: list[str], errors: list[str], checked: set[str],
-           skipped_review: int, config: Config) -> tuple[list[str], list[str]]:
+           skipped_review: int, exec_off: str | None) -> tuple[list[str], list[str]]:
     families = Counter(re.sub(r"\d.*$", "", code) or code for code in checked)
     family_text = ", ".join(f"{count} {family}" for family, count in sorted(families.items()))
     done = [f"Ran {len(checked)} rules ({family_text or 'none'})."]
@@ -165,8 +221,11 @@ def _notes(check_stats: dict[str, int], check_notes: list[str], errors: list[str
             "here; `curriculum check` lists them."
         )
     missing = [clean(note) for note in check_notes if note.strip()]
-    if not config.exec.enabled and not any("execut" in note.lower() for note in missing):
-        missing.append("Code blocks were not executed (execution is disabled in the configuration).")
+    if exec_off:
+        missing.append(
+            f"Code blocks were not executed: execution {exec_off}, so rules "
+            f"{', '.join(sorted(EXECUTION_CODES))} checked nothing; their earlier findings are NOT VERIFIED."
+        )
     missing += [clean(f"Tool error: {error}") for error in errors]
     return done, missing
 
@@ -183,11 +242,15 @@ def build_report(
     stats: dict[str, int] | None = None,
     check_notes: list[str] | None = None,
     errors: list[str] | None = None,
+    no_exec: bool = False,
 ) -> ReviewReport:
     """Make the next review iteration of ``plan`` from the check ``findings``.
 
-    ``checked`` is the set of rule codes that ran (a previous tool finding of a
-    rule that did not run is not re-checked and stays NOT FIXED).  Raises
+    ``checked`` is the set of rule codes that ran: a previous tool finding of a
+    rule that did not run (or, with execution off, of an execution rule) is
+    NOT VERIFIED and carried open into this iteration's findings, so it counts
+    in the summary and the verdict.  ``no_exec`` says execution was turned off
+    on the command line (the notes say so).  Raises
     :class:`ReviewLimitError` when the plan already has ``config.max_iterations``
     reviews, and ConfigError when a ``fixed:`` entry matches nothing.
     """
@@ -199,6 +262,7 @@ def build_report(
             "no further iteration can be appended"
         )
     iteration = len(plan.reviews) + 1
+    exec_off = exec_off_reason(config, no_exec)
     counted = [f for f in findings if not is_review_code(f.code)]
     current = [tool_finding(f, base) for f in counted]
     current += [
@@ -208,17 +272,21 @@ def build_report(
         )
         for n in notes.findings
     ]
-    current = _sorted(current)
-    counts = counts_of(current)
     if checked is None:
-        from curriculum_cli.rules.registry import all_rules
-
-        checked = {r.code for r in all_rules() if config.enabled(r.code)}
+        checked = checked_codes(config, no_exec)
+    elif exec_off:
+        checked = checked - EXECUTION_CODES
     previous = plan.reviews[-1] if plan.reviews else None
-    verification = _Verifier(previous, current, notes, checked).rows() if previous else []
     if previous is None and notes.fixed:
         raise ConfigError(f"{notes.fixed[0].origin}: 'fixed' given but there is no previous review iteration")
-    done, missing = _notes(stats or {}, check_notes or [], errors or [], checked, len(findings) - len(counted), config)
+    verification: list[Verification] = []
+    if previous is not None:
+        verifier = _Verifier(previous, current, notes, checked, exec_off)
+        verification = verifier.rows()
+        current += verifier.unverified
+    current = _sorted(current)
+    counts = counts_of(current)
+    done, missing = _notes(stats or {}, check_notes or [], errors or [], checked, len(findings) - len(counted), exec_off)
     last = iteration >= limit
     carried = [f.title for f in current if f.severity is Severity.POLISH] if last and not counts.critical and not counts.improvement else []
     return ReviewReport(

@@ -16,7 +16,7 @@ from curriculum_cli.load.curriculum import (
     slug_key,
 )
 from curriculum_cli.review.append import digest
-from curriculum_cli.review.build import build_report
+from curriculum_cli.review.build import build_report, checked_codes
 from curriculum_cli.review.model import ReviewResult
 from curriculum_cli.review.notes import ReviewerNotes, load_notes
 
@@ -55,12 +55,6 @@ def lesson_paths(plan_path: Path, config: Config) -> tuple[list[Path], Path | No
     return [plan_path], root
 
 
-def _checked_codes(config: Config) -> set[str]:
-    from curriculum_cli.rules.registry import all_rules
-
-    return {rule.code for rule in all_rules() if config.enabled(rule.code)}
-
-
 def review_lesson(
     plan_path: Path,
     config: Config,
@@ -68,6 +62,7 @@ def review_lesson(
     date: str | None = None,
     notes_file: Path | None = None,
     report: Report | None = None,
+    no_exec: bool = False,
 ) -> ReviewResult:
     """Write the next review iteration of the lesson planned in ``plan_path``.
 
@@ -77,11 +72,15 @@ def review_lesson(
     Raises ReviewLimitError when the document already holds
     ``config.max_iterations`` reviews, ConfigError for a bad notes file or
     date, InputError when the planning doc cannot be read (all exit code 2).
+    ``no_exec`` (the command line's ``--no-exec``) turns execution off and
+    says so in the notes; previous execution findings are then NOT VERIFIED.
     """
     if date is None:
         date = dt.date.today().isoformat()
     elif not _DATE.match(date):
         raise ConfigError(f"--date {date!r}: expected YYYY-MM-DD")
+    if no_exec and config.exec.enabled:
+        config = config.model_copy(update={"exec": config.exec.model_copy(update={"enabled": False})})
     plan_path = Path(plan_path)
     try:
         data = plan_path.read_bytes()
@@ -100,11 +99,12 @@ def review_lesson(
         config,
         date=date,
         notes=notes,
-        checked=_checked_codes(config),
+        checked=checked_codes(config, no_exec),
         base=root or plan_path.resolve().parent,
         stats=report.stats,
         check_notes=report.notes,
         errors=report.errors,
+        no_exec=no_exec,
     )
     from curriculum_cli.report.review_markdown import (
         render_review,  # the renderer imports this package

@@ -68,7 +68,9 @@ class Verification(BaseModel):
     number: int
     severity: str
     finding: str
-    status: Literal["FIXED", "NOT FIXED", "RETRACTED"]
+    #: NOT VERIFIED: the rule that found it did not check this time (e.g.
+    #: ``--no-exec``); the finding is carried open into the new iteration.
+    status: Literal["FIXED", "NOT FIXED", "NOT VERIFIED", "RETRACTED"]
     note: str
 
 

@@ -256,11 +256,11 @@ def review_all_addressed(target: PlanDocument) -> Iterator[Issue]:
         for item, match in _claims(review):
             sentence = match.group(0)
             subject = f"review:{index + 1}:all-addressed"
-            open_rows = [row for row in live if row.status == "NOT FIXED"]
+            open_rows = [row for row in live if row.status in ("NOT FIXED", "NOT VERIFIED")]
             for row in open_rows:
                 title = strip_markup(row.finding)
                 yield Issue(
-                    f"says {sentence!r}, but fix table row {row.number or '?'} ({title}) is NOT FIXED",
+                    f"says {sentence!r}, but fix table row {row.number or '?'} ({title}) is {row.status}",
                     item.line, subject=f"{subject}:{row.number or title}",
                 )
             if match["n"] and int(match["n"]) != len(live):
