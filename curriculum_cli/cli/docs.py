@@ -55,12 +55,20 @@ def parse(
         sys.stdout.write(plan.model_dump_json(indent=2) + "\n")
         return
     header = plan.header
-    typer.echo(f"{file}: lesson {header.slug!r} module {header.module_id} lesson {header.lesson_number} type {header.type.value if header.type else header.type_raw!r}")
-    typer.echo("parts recognized:")
+    kind = header.type.value if header.type else header.type_raw
+    typer.echo(
+        f"{file}: lesson {header.slug!r} module {header.module_id} lesson {header.lesson_number}"
+        + (f" of {header.lesson_count}" if header.lesson_count else "")
+        + f" type {kind!r}" + (f" medium {header.medium!r}" if header.medium else "")
+        + f"; slug from {header.slug_from or 'nowhere'}"
+    )
+    typer.echo(f"title form: {header.title_form or 'not a lesson title'}")
+    typer.echo("parts recognized (line, part, the alias that matched):")
     for part, line in sorted(plan.sections.items(), key=lambda kv: kv[1]):
         table = plan.tables.get(part)
+        how = plan.matched.get(part, "")
         extra = f"  table, {table.rows} rows: {' | '.join(table.header)}" if table else ""
-        typer.echo(f"  {line:>5}  {part}{extra}")
+        typer.echo(f"  {line:>5}  {part:<18} {how}{extra}")
     from curriculum_cli.rules.plan_structure import REQUIRED_PARTS
 
     missing = [p for p in REQUIRED_PARTS if p not in plan.sections]

@@ -12,7 +12,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from functools import lru_cache
+from pathlib import Path
 
+from curriculum_cli.model import aliases
 from curriculum_cli.model import plan as m
 from curriculum_cli.model.depth import parse_depth, parse_type
 from curriculum_cli.parse.markdown import (
@@ -26,51 +28,16 @@ from curriculum_cli.parse.markdown import (
     words,
 )
 
-#: Canonical part -> phrases that name it (matched as whole words, in order;
-#: a leading ``^`` anchors the phrase at the start of the title).
-PARTS: dict[str, tuple[str, ...]] = {
-    "phase1": ("^phase 1", "^student state", "^orient"),
-    "concepts": ("relevant concepts", "concepts the student has", "student has"),
-    "mental_models": ("mental models",),
-    "not_covered": ("not covered",),
-    "readiness": ("readiness",),
-    "phase2": ("^phase 2", "^analyze", "^analysis", "^analyse"),
-    "target_concept": ("target concept",),
-    "prerequisites": ("prerequisites table", "prerequisites"),
-    "gap_resolution": ("gap resolution",),
-    "misconceptions": ("misconceptions table", "misconceptions addressed", "misconceptions"),
-    "examples": ("examples planned", "examples used", "examples"),
-    "phase3": ("^phase 3", "^design"),
-    "narrative": ("narrative arc", "narrative"),
-    "modalities": ("modalities planned", "modalities used", "modalities"),
-    "cognitive_load": ("cognitive load assessment", "cognitive load"),
-    "connections": ("connections to prior concepts", "connections"),
-    "scope": ("scope boundaries", "scope"),
-    "outline": ("lesson outline", "outline"),
-    "checklists": ("checklists", "checklist"),
-    "built": ("what was actually built",),
-    "components": ("components used",),
-    "analogies": ("analogies used",),
-    "improvement_summary": ("improvement summary",),
-}
-
-#: Parts whose table is recognized by its columns: part -> (required header words).
-TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
-    "prerequisites": ("required depth",),
-    "misconceptions": ("misconception",),
-    "modalities": ("modality",),
-    "connections": ("prior concept",),
-    "concepts": ("concept", "depth", "source"),
-    "examples": ("example", "type"),
-}
+#: Re-exported for callers that read the alias tables through this module.
+PARTS = aliases.PARTS
+TABLE_COLUMNS = aliases.TABLE_SIGNATURES
 
 #: Parts under ``## What Was Actually Built`` (older documents) -> their own fields.
 _BUILT_PARTS = {"mental_models": "built_mental_models", "components": "components", "analogies": "analogies"}
 
 _REVIEW_TITLE = re.compile(r"^review\b", re.IGNORECASE)
-_TITLE = re.compile(
-    r"^Lesson\s*:?\s*(?P<slug>[^\s(]+)\s*(?:\((?P<rest>[^)]*)\))?", re.IGNORECASE
-)
+_SLUG_SHAPE = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+)*")
+_OF = re.compile(r"^\s*(?:of|/)\s*(?P<m>\d+)", re.IGNORECASE)
 _MODULE = re.compile(r"module\s+(?P<id>\d+(?:\.\d+)*)", re.IGNORECASE)
 _LESSON_NO = re.compile(r"lesson\s+(?P<n>\d+)", re.IGNORECASE)
 _CITATION = re.compile(r"^\s*`?(?P<slug>[A-Za-z0-9][\w.-]*)`?\s*\((?P<ref>\d+(?:\.\d+){1,2})\)")
@@ -83,17 +50,27 @@ _OUTLINE = re.compile(r"^(?P<n>\d+)[.)]\s*(?P<title>.*)$")
 
 
 @lru_cache(maxsize=4096)
-def part_of(title: str) -> str | None:
-    """The canonical part a heading or label names, or ``None``."""
+def part_match(title: str) -> tuple[str, str] | None:
+    """(canonical part, alias phrase) a heading or label names, or ``None``."""
     have = words(title)
     for part, phrases in PARTS.items():
         for phrase in phrases:
             want = words(phrase)
+            if phrase.endswith("$"):
+                if have == want:
+                    return part, phrase
+                continue
             starts = range(1) if phrase.startswith("^") else range(len(have) - len(want) + 1)
             for start in starts:
                 if have[start : start + len(want)] == want:
-                    return part
+                    return part, phrase.strip("^$")
     return None
+
+
+def part_of(title: str) -> str | None:
+    """The canonical part a heading or label names, or ``None``."""
+    found = part_match(title)
+    return found[0] if found else None
 
 
 def table_part(table: Table) -> str | None:
@@ -102,6 +79,22 @@ def table_part(table: Table) -> str | None:
         if all(table.column(c) is not None or _contains(header, c) for c in columns):
             return part
     return None
+
+
+@lru_cache(maxsize=1024)
+def header_label(label: str) -> str | None:
+    """The header field a bold label names (``**Load Type:**`` -> ``load_type``), or ``None``."""
+    have = " ".join(words(label))
+    for name, phrases in aliases.HEADER_LABELS.items():
+        if have in phrases:
+            return name
+    return None
+
+
+def is_medium(value: str) -> bool:
+    """A ``**Type:**`` value that describes the medium ("Hands-on notebook"), not the load."""
+    have = words(value)
+    return parse_type(value) is None and (len(have) > 1 or any(w in aliases.MEDIUM_WORDS for w in have))
 
 
 def _contains(text: str, phrase: str) -> bool:
@@ -128,6 +121,8 @@ class _PlanBuilder:
     def __init__(self, doc: Document) -> None:
         self.doc = doc
         self.plan = m.LessonPlan(path=doc.path)
+        #: A load type given under its own label (``**Cognitive load:** BUILD``), with its line.
+        self._load_type: tuple[str, int] | None = None
 
     # ----------------------------------------------------------------- driver
     def build(self) -> m.LessonPlan:
@@ -142,7 +137,17 @@ class _PlanBuilder:
             if isinstance(block, Table):
                 self._table(block, None)
         self._review_parts(review_sections)
+        self._type_from_load()
         return self.plan
+
+    def _type_from_load(self) -> None:
+        """A ``**Type:**`` naming the medium leaves the load to Phase 3 ("This lesson's load")."""
+        header, load = self.plan.header, self.plan.cognitive_load
+        if header.type is not None or header.type_raw is not None or load is None or load.this_load is None:
+            return
+        kind = parse_type(load.this_load.raw)
+        if kind is not None and (header.medium is not None or header.line is not None):
+            header.type, header.type_raw, header.type_line = kind, load.this_load.raw, load.this_load.line
 
     def _split(
         self, section: Section, plan: list[tuple[Section, str | None]], reviews: list[Section], inside: str | None
@@ -166,37 +171,83 @@ class _PlanBuilder:
         title = self.doc.title
         if title is None:
             self.problem(
-                "P100", 1, "no '# Lesson: <slug> (Module X.Y, Lesson N)' title line",
-                "start the document with '# Lesson: <slug> (Module 2.1, Lesson 2)'",
+                "P100", 1, "no '# Lesson: <title>' line",
+                "start the document with '# Lesson: <title> (Module 2.1, Lesson 2)'",
             )
             fields = [f for p in self.doc.root.paragraphs(deep=False) for f in fields_in(p.text, p.line)]
         else:
             header.line = title.line
             header.title = title.title
-            match = _TITLE.match(strip_markup(title.title))
-            if match:
-                header.slug = match["slug"].strip("`*:")
-                rest = match["rest"] or ""
-                module, number = _MODULE.search(rest), _LESSON_NO.search(rest)
-                header.module_id = module["id"] if module else None
-                header.lesson_number = int(number["n"]) if number else None
-            if not match or header.module_id is None or header.lesson_number is None:
-                self.problem(
-                    "P100", title.line,
-                    f"title {title.title!r} does not read as 'Lesson: <slug> (Module X.Y, Lesson N)'",
-                    "write the title as '# Lesson: <slug> (Module 2.1, Lesson 2)'",
-                )
+            self._title(strip_markup(title.title), title.line)
             fields = title.fields(deep=False)
             fields += [f for p in self.doc.root.paragraphs(deep=False) for f in fields_in(p.text, p.line)]
         for field in fields:
-            label = " ".join(words(field.label))
-            if label in ("type", "lesson type"):
-                header.type_raw, header.type_line = field.value, field.line
-                header.type = parse_type(field.value)
-            elif label.startswith("previous"):
-                header.previous = self._ref(field.value, field.line)
-            elif label.startswith("next"):
-                header.next = self._ref(field.value, field.line)
+            self._header_field(header_label(field.label), field.value, field.line)
+        if header.type is None and header.type_raw is not None and self._load_type is not None:
+            header.medium, (header.type_raw, header.type_line) = header.type_raw, self._load_type
+            header.type = parse_type(header.type_raw)
+        elif header.type is None and header.type_raw is None and self._load_type is not None:
+            header.type_raw, header.type_line = self._load_type
+            header.type = parse_type(header.type_raw)
+        elif header.type is None and header.type_raw is not None and is_medium(header.type_raw):
+            header.medium, header.type_raw = header.type_raw, None
+        if header.slug is None and self.doc.path.endswith(".md"):
+            header.slug, header.slug_from = Path(self.doc.path).stem, "file name"
+
+    def _title(self, text: str, line: int) -> None:
+        header = self.plan.header
+        form, match = next(
+            ((name, hit) for name, pattern in aliases.TITLE_FORMS.items() if (hit := re.match(pattern, text, re.I))),
+            (None, None),
+        )
+        if match is None:
+            self.problem(
+                "P100", line, f"title {text!r} is not a lesson title ('# Lesson: <title>')",
+                "write the title as '# Lesson: <title> (Module 2.1, Lesson 2)'",
+            )
+            return
+        header.title_form = form
+        found = match.groupdict()
+        slug = found.get("slug") or (found.get("title") or "").strip("`*: ")
+        if _SLUG_SHAPE.fullmatch(slug):
+            header.slug, header.slug_from = slug, "title"
+        rest = found.get("rest") or ""
+        module, number = _MODULE.search(rest), _LESSON_NO.search(rest)
+        header.module_id = module["id"] if module else None
+        if found.get("n"):
+            header.lesson_number, header.position_line = int(found["n"]), line
+        elif number:
+            header.lesson_number, header.position_line = int(number["n"]), line
+            count = _OF.search(rest[number.end():])
+            header.lesson_count = int(count["m"]) if count else None
+
+    def _header_field(self, label: str | None, value: str, line: int) -> None:
+        header = self.plan.header
+        text = strip_markup(value)
+        if label == "type" and header.type_raw is None:
+            header.type_raw, header.type_line = value, line
+            header.type = parse_type(value)
+        elif label == "load_type" and self._load_type is None and parse_type(value) is not None:
+            self._load_type = (value, line)
+        elif label == "previous" and header.previous is None:
+            header.previous = self._ref(value, line)
+        elif label == "next" and header.next is None:
+            header.next = self._ref(value, line)
+        elif label == "slug":
+            slug = _SLUG_SHAPE.search(text)
+            if slug:
+                header.slug, header.slug_from = slug.group(), "slug label"
+        elif label == "module" and header.module_id is None:
+            module = re.search(r"\d+\.\d+", text)
+            header.module_id = module.group() if module else None
+        elif label == "position" and header.lesson_number is None:
+            number = re.search(r"(?:lesson\s*)?(?P<n>\d+)(?:\s*(?:of|/)\s*(?P<m>\d+))?", text, re.IGNORECASE)
+            if number:
+                header.lesson_number, header.position_line = int(number["n"]), line
+                header.lesson_count = int(number["m"]) if number["m"] else None
+            module = _MODULE.search(text)
+            if module and header.module_id is None:
+                header.module_id = module["id"]
 
     @staticmethod
     def _ref(value: str, line: int) -> m.LessonRef:
@@ -210,12 +261,18 @@ class _PlanBuilder:
         return m.LessonRef(raw=raw, slug=slug, type=kind, line=line)
 
     # ----------------------------------------------------------------- parts
+    def _found(self, part: str, line: int, how: str) -> None:
+        if part not in self.plan.sections:
+            self.plan.sections[part] = line
+            self.plan.matched[part] = how
+
     def _section(self, section: Section, inside: str | None = None) -> None:
-        part = part_of(section.title)
+        found = part_match(section.title)
+        part = found[0] if found else None
         if inside == "built" and part in _BUILT_PARTS:
             part = _BUILT_PARTS[part]
-        if part is not None:
-            self.plan.sections.setdefault(part, section.line)
+        if part is not None and found is not None:
+            self._found(part, section.line, f"heading {found[1]!r}")
         for block in section.blocks:
             if isinstance(block, Table):
                 self._table(block, part)
@@ -223,13 +280,16 @@ class _PlanBuilder:
         if handler is not None:
             handler(section)
         for field in section.fields(deep=False):
+            if section.level == 1 and header_label(field.label) is not None:
+                continue  # **Cognitive load:** BUILD under the title is the lesson type
             self._field(field.label, field.value, field.line, section)
 
     def _field(self, label: str, value: str, line: int, section: Section) -> None:
-        part = part_of(label)
-        if part is None:
+        found = part_match(label)
+        if found is None:
             return
-        self.plan.sections.setdefault(part, line)
+        part = found[0]
+        self._found(part, line, f"label {found[1]!r}")
         if part == "target_concept" and self.plan.target_concept is None:
             self.plan.target_concept = value or section.text()
         elif part == "gap_resolution" and self.plan.gap_resolution is None:
@@ -357,7 +417,7 @@ class _PlanBuilder:
             part = section_part
         if part is None or part in self.plan.tables:
             return
-        self.plan.sections.setdefault(part, table.line)
+        self._found(part, table.line, f"columns {' | '.join(table.header)!r}")
         self.plan.tables[part] = m.TableInfo(
             header=table.header, rows=len(table.rows), line=table.line, end_line=table.end_line
         )

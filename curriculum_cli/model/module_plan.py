@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from curriculum_cli.model.aliases import SEQUENCE_COLUMNS, SEQUENCE_HEADINGS
 from curriculum_cli.model.depth import LessonType, parse_type
 from curriculum_cli.parse.markdown import Document, Table, strip_markup, words
 
@@ -68,14 +69,24 @@ class ModulePlan:
     status_line: int | None = None
     sequence_line: int | None = None
     entries: list[SequenceEntry] = field(default_factory=list)
+    #: The sequence has a number column (else numbers are row positions).
+    numbered: bool = False
+
+
+def _column(table: Table, names: tuple[str, ...]) -> int | None:
+    for index, cell in enumerate(table.header):
+        if strip_markup(cell).lower() in names:  # "#", "N": no words to match
+            return index
+    return table.column(*names)
 
 
 def _sequence_table(doc: Document) -> Table | None:
     for section in doc.sections():
-        if "sequence" in words(section.title):
-            tables = section.tables(deep=False) or section.tables()
-            if tables:
-                return tables[0]
+        title = " ".join(words(section.title))
+        if any(name in title for name in SEQUENCE_HEADINGS):
+            for table in section.tables(deep=False) or section.tables():
+                if _column(table, SEQUENCE_COLUMNS["slug"]) is not None:
+                    return table
     for section in doc.root.walk():
         for table in section.tables(deep=False):
             if table.column("slug") is not None:
@@ -83,7 +94,22 @@ def _sequence_table(doc: Document) -> Table | None:
     return None
 
 
+_CODE_SPAN = re.compile(r"`([^`]+)`")
+
+
+def sequence_slug(cell: str) -> str | None:
+    """The slug in a Lesson/Slug cell: ``autograd``, `` `autograd` ``, ``1. autograd``, ``autograd (new)``."""
+    code = _CODE_SPAN.search(cell)
+    text = code.group(1) if code else strip_markup(cell)
+    text = re.sub(r"^\s*(?:lesson\s*)?\d+\s*[.:)\-—]\s*", "", text, flags=re.IGNORECASE)
+    match = _SLUG.search(text)
+    if match is None or match.group().isdigit():
+        return None
+    return match.group()
+
+
 def build_module_plan(doc: Document, fallback_id: str | None = None) -> ModulePlan:
+    """Read a module plan.  Without a number column a lesson's number is its row (census: 21 of 30 plans)."""
     module_id, title, line = module_title(doc)
     status = document_field(doc, "status")
     plan = ModulePlan(
@@ -94,22 +120,24 @@ def build_module_plan(doc: Document, fallback_id: str | None = None) -> ModulePl
     if table is None:
         return plan
     plan.sequence_line = table.line
-    number_col = table.column("#", "number", "lesson number", "no")
-    if number_col is None and table.header and strip_markup(table.header[0]) in ("#", "No", "N"):
-        number_col = 0
-    slug_col = table.column("slug", "lesson")
-    concept_col = table.column("core concept", "concept")
-    type_col = table.column("type")
-    status_col = table.column("status")
+    number_col = _column(table, SEQUENCE_COLUMNS["number"])
+    slug_col = _column(table, SEQUENCE_COLUMNS["slug"])
+    if slug_col == number_col:
+        number_col = None
+    concept_col = _column(table, SEQUENCE_COLUMNS["concept"])
+    type_col = _column(table, SEQUENCE_COLUMNS["type"])
+    status_col = _column(table, SEQUENCE_COLUMNS["status"])
+    plan.numbered = number_col is not None
     for row in table.rows:
-        slug_match = _SLUG.search(strip_markup(row.get(slug_col)))
-        if not slug_match:
+        slug = sequence_slug(row.get(slug_col))
+        if slug is None:
             continue
-        number = _INT.search(row.get(number_col))
+        number = _INT.search(row.get(number_col)) if number_col is not None else None
         type_raw = strip_markup(row.get(type_col))
         plan.entries.append(
             SequenceEntry(
-                line=row.line, slug=slug_match.group(), number=int(number.group()) if number else None,
+                line=row.line, slug=slug,
+                number=int(number.group()) if number else len(plan.entries) + 1,
                 core_concept=strip_markup(row.get(concept_col)), type_raw=type_raw,
                 type=parse_type(type_raw) if type_raw else None, status=strip_markup(row.get(status_col)),
             )

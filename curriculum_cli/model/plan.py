@@ -43,9 +43,19 @@ class LessonRef(Node):
 
 class Header(Node):
     title: str = ""
+    #: Which title form matched (``lesson-title``, ``slug-planning-document``...), ``None`` for none.
+    title_form: str | None = None
     slug: str | None = None
+    #: Where the slug came from: ``slug label``, ``title`` or ``file name``.
+    slug_from: str | None = None
     module_id: str | None = None
     lesson_number: int | None = None
+    #: ``M`` of ``**Position:** Lesson N of M``.
+    lesson_count: int | None = None
+    #: Line stating the lesson number (title or Position/Lesson label).
+    position_line: int | None = None
+    #: A ``**Type:**`` value naming the medium ("Hands-on notebook") rather than the load.
+    medium: str | None = None
     type: LessonType | None = None
     type_raw: str | None = None
     type_line: int | None = None
@@ -234,8 +244,11 @@ class LessonPlan(BaseModel):
 
     path: str
     header: Header = Field(default_factory=Header)
-    #: Canonical part name -> line where it was found (see ``PARTS``).
+    #: Canonical part name -> line where it was found (see ``aliases.PARTS``).
     sections: dict[str, int] = Field(default_factory=dict)
+    #: Canonical part name -> how it was recognized: ``heading 'prerequisites'``,
+    #: ``label 'gap resolution'``, ``columns 'required'`` (the alias that matched).
+    matched: dict[str, str] = Field(default_factory=dict)
     tables: dict[str, TableInfo] = Field(default_factory=dict)
 
     # Phase 1

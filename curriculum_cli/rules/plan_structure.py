@@ -40,11 +40,15 @@ _DEPTHS = "MENTIONED, INTRODUCED, DEVELOPED or APPLIED"
     impact="The tool (and the next author) cannot tell which lesson this is or where it sits in the course.",
 )
 def unreadable_header(target: PlanDocument) -> Iterator[Issue]:
-    """The title line does not name the lesson, its module and its number.
+    """The document has no lesson title line, or its title is in no known form.
 
-    A planning document starts with ``# Lesson: <slug> (Module 2.1, Lesson 2)``;
-    the slug, module id and lesson number are how every other document cites
-    the lesson.
+    Accepted titles: ``# Lesson: <title or slug> (Module 2.1, Lesson 2)`` (the
+    parenthetical is optional), ``# Lesson Plan: <title>``, ``# Lesson
+    Planning: <title>``, ``# Lesson 2: <title> (slug) -- Planning Document`` and
+    ``# slug -- Lesson Planning Document``.  A human title is a title: the slug
+    is then ``**Slug:**`` or the file name; the module is in the title,
+    ``**Module:**`` or the folder; the number is in the title, ``**Position:**
+    Lesson N of M``, ``**Lesson:** N of M`` or the module plan's row.
     """
     for problem in target.plan.problems:
         if problem.code == "P100":

@@ -1,0 +1,126 @@
+"""The readers accept every form a real course writes (titles, module plans, labels, columns)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from curriculum_cli.cli import app
+from curriculum_cli.config import Config, ExecConfig
+from curriculum_cli.load.curriculum import load_curriculum
+from curriculum_cli.model.build_plan import build_plan
+from curriculum_cli.model.module_plan import build_module_plan
+from curriculum_cli.parse.markdown import parse_markdown
+
+
+def _plan(text: str, path: str = "lessons/file-stem.md"):
+    return build_plan(parse_markdown(text, path))
+
+
+@pytest.mark.parametrize(
+    ("title", "form", "slug", "module", "number"),
+    [
+        ("# Lesson: list-slicing (Module 1.2, Lesson 3)", "lesson-title", "list-slicing", "1.2", 3),
+        ("# Lesson: Slicing Lists Without Fear", "lesson-title", "file-stem", None, None),
+        ("# Lesson: Slicing Lists (Module 1.2, Lesson 3)", "lesson-title", "file-stem", "1.2", 3),
+        ("# Lesson Plan: Slicing Lists", "lesson-plan", "file-stem", None, None),
+        ("# Lesson Planning: Slicing Lists", "lesson-plan", "file-stem", None, None),
+        ("# Lesson 3: Slicing Lists (list-slicing) -- Planning Document", "numbered-planning-document", "list-slicing", None, 3),
+        ("# list-slicing -- Lesson Planning Document", "slug-planning-document", "list-slicing", None, None),
+        ("# list-slicing — Lesson Planning Document", "slug-planning-document", "list-slicing", None, None),
+    ],
+)
+def test_title_forms(title: str, form: str, slug: str, module: str | None, number: int | None) -> None:
+    header = _plan(title + "\n").header
+    assert (header.title_form, header.slug, header.module_id, header.lesson_number) == (form, slug, module, number)
+    assert not [p for p in _plan(title + "\n").problems if p.code == "P100"]
+
+
+def test_slug_module_and_position_labels() -> None:
+    header = _plan(
+        "# Lesson: Slicing Lists\n\n**Slug:** `list-slicing`\n**Module:** 1.2 (Sequences)\n"
+        "**Position:** Lesson 3 of 5\n**Type:** BUILD\n"
+    ).header
+    assert (header.slug, header.slug_from, header.module_id, header.lesson_number, header.lesson_count) == (
+        "list-slicing", "slug label", "1.2", 3, 5,
+    )
+    assert header.position_line == 5
+    other = _plan("# Lesson: Slicing Lists\n\n**Lesson:** 2 of 4\n").header
+    assert (other.lesson_number, other.lesson_count) == (2, 4)
+
+
+def test_a_title_that_is_no_lesson_title_is_p100() -> None:
+    plan = _plan("# Slicing lists without fear\n")
+    assert [p.code for p in plan.problems] == ["P100"]
+
+
+@pytest.mark.parametrize(
+    ("lines", "kind", "medium"),
+    [
+        (["**Type:** Hands-on notebook", "**Cognitive load:** STRETCH"], "STRETCH", "Hands-on notebook"),
+        (["**Type:** Conceptual lesson with a widget", "**Load Type:** BUILD"], "BUILD", "Conceptual lesson with a widget"),
+        (["**Cognitive load type:** CONSOLIDATE"], "CONSOLIDATE", None),
+        (["**Type:** Build (first contact)"], "BUILD", None),
+        (["**Load Type:** CONSOLIDATE / PROJECT"], "CONSOLIDATE", None),
+    ],
+)
+def test_type_declarations(lines: list[str], kind: str, medium: str | None) -> None:
+    header = _plan("# Lesson: x\n\n" + "\n".join(lines) + "\n").header
+    assert (header.type.value if header.type else None, header.medium) == (kind, medium)
+
+
+def test_medium_type_takes_the_load_from_phase_3() -> None:
+    plan = _plan(
+        "# Lesson: x\n\n**Type:** Hands-on notebook\n\n## Phase 3: Design\n\n### Cognitive Load\n\n"
+        "- **New concepts in this lesson:** 1\n- **This lesson's load:** BUILD\n"
+    )
+    assert plan.header.type is not None and plan.header.type.value == "BUILD"
+    assert plan.header.medium == "Hands-on notebook"
+
+
+SEQUENCE = """# Module 3.1: Sorting — Plan
+
+## Lesson Sequence with Rationale
+
+| Lesson | Core Concept | Type | Rationale for Position |
+|--------|--------------|------|------------------------|
+| zebra-sort | swaps | BUILD | first |
+| `apple-sort` | merging | STRETCH | second |
+| mango-sort | stability | CONSOLIDATE / PROJECT | last |
+"""
+
+
+def test_module_plan_without_number_column_is_in_row_order() -> None:
+    plan = build_module_plan(parse_markdown(SEQUENCE, "plan.md"))
+    assert [(e.slug, e.number) for e in plan.entries] == [("zebra-sort", 1), ("apple-sort", 2), ("mango-sort", 3)]
+    assert plan.numbered is False
+    assert plan.entries[2].type is not None and plan.entries[2].type.value == "CONSOLIDATE"
+
+
+def test_curriculum_order_follows_the_rows(tmp_path: Path) -> None:
+    (tmp_path / "course.md").write_text("# Course\n")
+    module = tmp_path / "series-3" / "module-3-1"
+    (module / "lessons").mkdir(parents=True)
+    (module / "plan.md").write_text(SEQUENCE)
+    for slug in ("zebra-sort", "apple-sort", "mango-sort"):
+        (module / "lessons" / f"{slug}.md").write_text(f"# Lesson: {slug.title()}\n")
+    curriculum = load_curriculum(tmp_path, Config(exec=ExecConfig(enabled=False)))
+    assert [(x.slug, x.number) for x in curriculum.lessons] == [("zebra-sort", 1), ("apple-sort", 2), ("mango-sort", 3)]
+
+
+def test_parse_names_the_alias_it_matched(tmp_path: Path) -> None:
+    doc = tmp_path / "x.md"
+    doc.write_text(
+        "# Lesson: x\n\n## Phase 1: Orient -- Student State\n\n### Prerequisites\n\n"
+        "| Concept | Required Depth | Actual Depth | Source | Status | Reasoning |\n|---|---|---|---|---|---|\n"
+        "| a | INTRODUCED | INTRODUCED | y (1.1) | OK | r |\n\n**Gap resolution:** none needed\n"
+    )
+    runner = CliRunner()
+    text = runner.invoke(app, ["parse", str(doc)])
+    assert text.exit_code == 0
+    assert "heading 'prerequisites'" in text.output and "label 'gap resolution'" in text.output
+    data = json.loads(runner.invoke(app, ["parse", str(doc), "--format", "json"]).output)
+    assert data["matched"]["phase1"] == "heading 'phase 1'"
