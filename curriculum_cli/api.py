@@ -10,6 +10,7 @@ from typing import Any
 
 from curriculum_cli.config import Config
 from curriculum_cli.errors import InputError
+from curriculum_cli.execute.analysis import lesson_artifacts
 from curriculum_cli.findings import Finding, Severity, normalize
 from curriculum_cli.load.config_file import merge, resolve_config
 from curriculum_cli.load.curriculum import (
@@ -18,6 +19,7 @@ from curriculum_cli.load.curriculum import (
     load_curriculum,
     load_plan,
 )
+from curriculum_cli.load.files import read_text
 from curriculum_cli.model.curriculum import Curriculum, Lesson
 from curriculum_cli.rules.base import Rule
 from curriculum_cli.rules.context import LessonContext
@@ -58,8 +60,8 @@ _PLAN_MARKERS = re.compile(
 def _is_planning_doc(path: Path) -> bool:
     """Does ``path`` look like a planning document (title, ``**Type:**`` or planning parts)?"""
     try:
-        text = path.read_text(encoding="utf-8", errors="replace")[:65536].lstrip("\ufeff")
-    except OSError:
+        text = read_text(path)[:65536]
+    except InputError:
         return False
     return _PLAN_MARKERS.search(text) is not None
 
@@ -77,8 +79,8 @@ def _is_artifact(path: Path) -> bool:
     if path.suffix != ".md":
         return path.suffix in _ARTIFACT_SUFFIXES
     try:
-        text = path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
+        text = read_text(path)
+    except InputError:
         return False
     return _PYTHON_FENCE.search(text) is not None and not _is_planning_doc(path)
 
@@ -160,6 +162,9 @@ class _Run:
     def _lesson(self, rules: list[Rule], context: LessonContext, path: str) -> None:
         """Lesson rules, then what the shared code analysis counted (blocks, notes)."""
         self._add(run_rules(rules, context, path, self.config))
+        # One rule for unreadable input of every kind (planning doc, page, notebook): a tool error, exit 2.
+        lesson_artifacts(context)
+        self.report.errors.extend(reason for _, reason in context.cache.get("unreadable", []))
         code = context.cache.get("code")
         if code is not None:
             self.report.count("blocks", code.blocks)

@@ -3,7 +3,9 @@ error on stderr with exit code 2 — never a traceback."""
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -47,6 +49,18 @@ def missing(folder: Path) -> Path:
     return folder / "does-not-exist.md"
 
 
+def fifo(folder: Path) -> Path:
+    path = folder / "pipe.md"
+    os.mkfifo(path)
+    return path
+
+
+def dev_zero(folder: Path) -> Path:
+    path = folder / "zero.md"
+    path.symlink_to("/dev/zero")
+    return path
+
+
 NESTED = "".join("  " * depth + "- item\n" for depth in range(300))
 #: 5 MB of prose in paragraphs of long lines (markdown-it spends ~25 us per
 #: line, so 5 MB of short lines would take seconds: more than this suite's budget).
@@ -74,6 +88,8 @@ CASES: dict[str, tuple[Make, set[str] | None]] = {
     "invalid-utf8": (file(TITLE.encode() + b"caf\xe9\n"), None),
     "folder-without-planning-docs": (empty_folder, None),
     "missing-path": (missing, None),
+    "fifo": (fifo, None),
+    "symlink-to-dev-zero": (dev_zero, None),
 }
 
 
@@ -128,6 +144,27 @@ def test_parse_command_errors_cleanly(name: str, tmp_path: Path, capsys: pytest.
     assert run(["parse", str(target)]) == 2
     out, err = capsys.readouterr()
     assert out == "" and len(err.splitlines()) == 1 and "Traceback" not in err
+
+
+CURRICULUM = Path(__file__).parent / "fixtures" / "curriculum" / "clean"
+
+
+@pytest.mark.parametrize(
+    "relative",
+    [
+        "series-1/module-1-1/lessons/gamma.md",
+        "series-1/module-1-1/content/gamma.md",
+        "series-1/module-1-1/notebooks/gamma.ipynb",
+    ],
+)
+def test_unreadable_input_is_exit_2_for_every_kind(relative: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = tmp_path / "course"
+    shutil.copytree(CURRICULUM, root)
+    (root / relative).write_bytes(b"\x00\x01 binary")
+    assert run(["check", "--no-exec", str(root)]) == 2
+    out, err = capsys.readouterr()
+    assert "C100" not in out and "Traceback" not in out + err
+    assert [line for line in err.splitlines() if "binary" in line] == [f"curriculum: error: {root / relative}: binary file (contains NUL bytes), expected UTF-8 text"]
 
 
 def test_invalid_utf8_error_names_the_line(tmp_path: Path) -> None:

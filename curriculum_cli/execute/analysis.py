@@ -134,8 +134,6 @@ def _analyze(ctx: Any) -> LessonCode:
     code = LessonCode(inventory=_inventory(ctx))
     executor = executor_for(ctx) if ctx.config.exec.enabled else None
     artifacts = lesson_artifacts(ctx)
-    for path, reason in ctx.cache.get("unreadable", []):
-        code.issues.setdefault("C100", []).append(Issue(reason, line=1, path=path, subject="unreadable"))
     for artifact in artifacts:
         for problem in artifact.problems:
             code.issues.setdefault("C100", []).append(Issue(problem, line=1, path=artifact.path, subject="unreadable"))

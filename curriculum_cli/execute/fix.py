@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from curriculum_cli.config import Config
+from curriculum_cli.errors import StaleFileError
 from curriculum_cli.execute.analysis import (
     Chain,
     ChainExecutor,
@@ -31,7 +32,7 @@ from curriculum_cli.execute.analysis import (
 from curriculum_cli.execute.inventory import Inventory
 from curriculum_cli.execute.sources import ArtifactKind, read_artifact
 from curriculum_cli.execute.static import analyze_chain
-from curriculum_cli.load.files import atomic_write
+from curriculum_cli.load.files import read_file, write_like
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +73,8 @@ def update_outputs(
 
 
 def _update_file(path: str, config: Config, executor: ChainExecutor) -> list[Change]:
-    original = Path(path).read_text(encoding="utf-8")
+    source = read_file(path)
+    original = source.text
     artifact = read_artifact(path, original)
     if not artifact.blocks:
         return []
@@ -89,9 +91,10 @@ def _update_file(path: str, config: Config, executor: ChainExecutor) -> list[Cha
             changes.append(change)
     if not changes:
         return []
-    if Path(path).read_text(encoding="utf-8") != original:
+    try:
+        write_like(path, "".join(lines), source)  # keeps CRLF and a BOM; refuses a concurrent edit
+    except StaleFileError:
         return [_refused(c, "the file changed since it was read") for c in changes]
-    _write_atomic(Path(path), "".join(lines))
     return changes
 
 
@@ -120,7 +123,3 @@ def _encode(text: str, kind: ArtifactKind) -> str:
 
 def _refused(change: Change, reason: str) -> Change:
     return Change(change.path, change.line, change.old, change.new, False, reason)
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    atomic_write(path, text)

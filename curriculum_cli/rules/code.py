@@ -23,13 +23,16 @@ EXECUTION_CODES = frozenset({"C301", "C302", "C303", "C304", "C305", "C306"})
 @rule(
     "C100", "unreadable-artifact", Severity.CRITICAL, "lesson",
     impact="The student cannot open the lesson or notebook at all.",
-    fix="Repair the file (valid UTF-8 text; a notebook must be valid nbformat JSON).",
+    fix="Repair the notebook: valid nbformat JSON, every cell's source a string or a list of strings.",
 )
 def unreadable_artifact(ctx: LessonContext) -> Iterator[Issue]:
-    """A built lesson or practice notebook cannot be read.
+    """A practice notebook is malformed: its code cannot be read.
 
-    Binary or non-UTF-8 content, a notebook that is not valid JSON or not a
-    valid nbformat document.  Its code is not checked.
+    A notebook that is not valid JSON, not a valid nbformat document, or
+    whose cells have the wrong shape (a number as a cell's source).  Its code
+    is not checked.  A file that cannot be read at all (missing, binary, not
+    UTF-8, over 20 MB, not a regular file) is not a finding but a tool error
+    (exit 2), for built lessons and notebooks as for planning documents.
     """
     yield from lesson_code(ctx).issues_for("C100")
 

@@ -107,3 +107,11 @@ def test_update_outputs_refuses_a_file_changed_meanwhile(tmp_path: Path) -> None
     changes = update_outputs([lesson], executor=Meddler({1: "7"}))
     assert [(c.applied, c.reason is not None) for c in changes] == [(False, True)]
     assert lesson.read_text().endswith("edited\n")
+
+
+def test_update_outputs_keeps_crlf_and_bom(tmp_path: Path) -> None:
+    lesson = tmp_path / "lesson.md"
+    lesson.write_bytes(b"\xef\xbb\xbf# L\r\n\r\n```python\r\nprint(x)  # 6\r\n```\r\n")
+    changes = update_outputs([lesson], executor=Printer({1: "7"}))
+    assert [c.applied for c in changes] == [True]
+    assert lesson.read_bytes() == b"\xef\xbb\xbf# L\r\n\r\n```python\r\nprint(x)  # 7\r\n```\r\n"

@@ -294,16 +294,22 @@ def test_runtime_name_error_not_seen_statically_is_c102() -> None:
     assert issues["C102"] == [(3, "later")]
 
 
+_NUMBER_SOURCE = (
+    b'{"cells": [{"cell_type": "code", "execution_count": null, "id": "a", "metadata": {}, "outputs": [], "source": 5}],'
+    b' "metadata": {}, "nbformat": 4, "nbformat_minor": 5}'
+)
+
+
 @pytest.mark.parametrize(
     ("name", "data", "line"),
     [
         ("broken.ipynb", b'{"cells": [\n', 1),
         ("not-a-notebook.ipynb", b'{"cells": 3}', 1),
-        ("binary.md", b"# Lesson\x00\x01", 1),
-        ("latin1.md", "# Le\u00e7on\n".encode("latin-1"), 1),
+        ("number-source.ipynb", _NUMBER_SOURCE, 1),
+        ("cell-is-a-list.ipynb", _NUMBER_SOURCE.replace(b'{"cell_type": "code", "execution_count": null, "id": "a", "metadata": {}, "outputs": [], "source": 5}', b"[1]"), 1),
     ],
 )
-def test_unreadable_artifact_is_c100(tmp_path: Path, name: str, data: bytes, line: int) -> None:
+def test_malformed_notebook_is_c100(tmp_path: Path, name: str, data: bytes, line: int) -> None:
     artifact = tmp_path / name
     artifact.write_bytes(data)
     lesson = Lesson("broken", "2.1", 1, 0, built=[str(artifact)])
