@@ -181,7 +181,7 @@ ABSENT_DEPTHS: tuple[str, ...] = (
 )
 
 #: Depth cells that say the concept is assumed from outside the course.
-ASSUMED_DEPTHS: tuple[str, ...] = ("assumed", "prior knowledge", "background", "familiar")
+ASSUMED_DEPTHS: tuple[str, ...] = ("assumed", "prior knowledge", "background")
 
 #: Depth cells that name no level but are not errors (a concept seen again).
 UNRATED_DEPTHS: tuple[str, ...] = ("reinforced", "established", "revisited", "reviewed")

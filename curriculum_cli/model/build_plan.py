@@ -20,10 +20,12 @@ from curriculum_cli.model.depth import parse_depth, parse_type
 from curriculum_cli.parse.markdown import (
     Document,
     ListBlock,
+    ListItem,
     Paragraph,
     Section,
     Table,
     fields_in,
+    match_name,
     strip_markup,
     words,
 )
@@ -40,12 +42,36 @@ _SLUG_SHAPE = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+)*")
 _OF = re.compile(r"^\s*(?:of|/)\s*(?P<m>\d+)", re.IGNORECASE)
 _MODULE = re.compile(r"module\s+(?P<id>\d+(?:\.\d+)*)", re.IGNORECASE)
 _LESSON_NO = re.compile(r"lesson\s+(?P<n>\d+)", re.IGNORECASE)
-_CITATION = re.compile(r"^\s*`?(?P<slug>[A-Za-z0-9][\w.-]*)`?\s*\((?P<ref>\d+(?:\.\d+){1,2})\)")
 _DEFERRAL = re.compile(
     r"\((?P<kind>lesson|module)\s+(?P<num>[\d.]+)\s*(?::\s*(?P<slug>[\w.-]+))?[^)]*\)\s*$",
     re.IGNORECASE,
 )
 _NUMBER = re.compile(r"\d+")
+_RANGE = re.compile(r"(?P<low>\d+)\s*(?:-|–|—|to|or)\s*(?P<high>\d+)")
+_NUMBER_WORDS = {
+    "zero": 0, "none": 0, "no": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+    "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+}
+#: A numbered load item that is not new ("(reinforced)", "review of ...").
+_REINFORCED = re.compile(r"\b(?:reinforc\w*|not new|review(?:ed)? from|recap)\b", re.IGNORECASE)
+#: ``(1) a (2) b`` enumerated inline after the count.
+_INLINE_ITEM = re.compile(r"\(\d+\)\s*([^()]+?)(?=\(\d+\)|$)")
+
+
+def read_count(text: str) -> tuple[int | None, int | None]:
+    """(low, high) of a stated count: ``3``, ``2-3``, ``Two``, ``zero``, ``2 genuinely new (a, b)``."""
+    plain = strip_markup(text)
+    span = _RANGE.match(plain.strip())
+    if span:
+        return int(span["low"]), int(span["high"])
+    number = _NUMBER.search(plain)
+    first_words = words(plain)[:3]
+    for word in first_words:
+        if word in _NUMBER_WORDS and (number is None or plain.lower().find(word) < number.start()):
+            return _NUMBER_WORDS[word], _NUMBER_WORDS[word]
+    if number:
+        return int(number.group()), int(number.group())
+    return None, None
 _OUTLINE = re.compile(r"^(?P<n>\d+)[.)]\s*(?P<title>.*)$")
 
 
@@ -101,20 +127,67 @@ def _contains(text: str, phrase: str) -> bool:
     return " ".join(words(phrase)) in " ".join(words(text))
 
 
-def parse_citation(text: str, line: int | None = None) -> m.Citation:
+def example_kind(text: str) -> str | None:
+    """``positive`` / ``negative`` from an example's Type cell ("Positive (stretch)", "Non-example")."""
+    have = " ".join(words(text))
+    for kind, names in aliases.EXAMPLE_KINDS.items():
+        if any(have.startswith(name) for name in names):
+            return kind
+    for kind, names in aliases.EXAMPLE_KINDS.items():
+        if any(f" {name} " in f" {have} " for name in names):
+            return kind
+    return None
+
+
+_REF = r"\d+\.\d+(?:\.\d+)?"
+_CITED_FORMS = (
+    # autograd (2.1) / autograd (2.1.2) / Computational Graphs (1.3)
+    re.compile(rf"(?P<slug>[A-Za-z0-9][\w.' -]*?)\s*\((?:module\s+|lesson\s+)?(?P<ref>{_REF})\)", re.IGNORECASE),
+    # 2.1.2 (autograd)
+    re.compile(rf"(?P<ref>{_REF})\s*\((?P<slug>[A-Za-z0-9][\w.' -]*?)\)"),
+)
+_CITE_NOISE = re.compile(r"^(?:(?:lesson|from|in|see|and|also|the)\b\s*:?\s*)+", re.IGNORECASE)
+
+
+def _citation(raw: str, slug: str, ref: str, line: int | None) -> m.Citation:
+    parts = ref.split(".")
+    slug = _CITE_NOISE.sub("", slug.strip(" `*,;:")).strip()
+    return m.Citation(
+        raw=raw, slug=slug or None, module_id=".".join(parts[:2]),
+        lesson_number=int(parts[2]) if len(parts) == 3 else None, line=line,
+    )
+
+
+def parse_citations(text: str, line: int | None = None) -> list[m.Citation]:
+    """Every lesson a Source cell cites: ``a (1.1), b (1.2)``, ``a (1.1.2)``, ``1.1.2 (a)``, ``Title Words (1.3)``.
+
+    Always at least one citation (the whole cell, unread, when nothing matches).
+    """
     raw = strip_markup(text)
-    match = _CITATION.match(raw)
-    if not match:
-        return m.Citation(raw=raw, line=line)
-    parts = match["ref"].split(".")
-    module_id = ".".join(parts[:2])
-    number = int(parts[2]) if len(parts) == 3 else None
-    return m.Citation(raw=raw, slug=match["slug"], module_id=module_id, lesson_number=number, line=line)
+    found: list[tuple[int, m.Citation]] = []
+    taken: list[range] = []
+    for pattern in _CITED_FORMS:
+        for match in pattern.finditer(raw):
+            if any(match.start() in span for span in taken):
+                continue
+            taken.append(range(match.start(), match.end()))
+            found.append((match.start(), _citation(match.group().strip(), match["slug"], match["ref"], line)))
+    if not found:
+        return [m.Citation(raw=raw, line=line)]
+    cites = [c for _, c in sorted(found, key=lambda pair: pair[0])]
+    if len(cites) == 1:
+        cites[0] = cites[0].model_copy(update={"raw": raw})
+    return cites
+
+
+def parse_citation(text: str, line: int | None = None) -> m.Citation:
+    """The first lesson a Source cell cites (see :func:`parse_citations`)."""
+    return parse_citations(text, line)[0]
 
 
 def _depth(text: str, line: int) -> m.DepthCell:
     value = parse_depth(strip_markup(text))
-    return m.DepthCell(raw=value.raw, depth=value.depth, raised_from=value.raised_from, line=line)
+    return m.DepthCell(raw=value.raw, depth=value.depth, raised_from=value.raised_from, kind=value.kind, line=line)
 
 
 class _PlanBuilder:
@@ -208,6 +281,7 @@ class _PlanBuilder:
             return
         header.title_form = form
         found = match.groupdict()
+        header.name = (found.get("title") or "").strip("`*: ") or None
         slug = found.get("slug") or (found.get("title") or "").strip("`*: ")
         if _SLUG_SHAPE.fullmatch(slug):
             header.slug, header.slug_from = slug, "title"
@@ -350,32 +424,46 @@ class _PlanBuilder:
     def _part_cognitive_load(self, section: Section) -> None:
         load = m.CognitiveLoad(line=section.line)
         numbered: list[m.TextItem] = []
-        for block in section.all_blocks():
+        #: Numbered items count as new concepts only under the "New concepts" label
+        #: (or before any label): a "Reinforced" list after it is not new.
+        counting = [True]
+
+        def take(items: list[ListItem]) -> None:
+            if counting[0]:
+                numbered.extend(m.TextItem(text=c.text, line=c.line) for c in items if not fields_in(c.text, c.line))
+
+        for block in section.blocks if section.children else section.all_blocks():
             if isinstance(block, ListBlock):
+                if block.ordered:
+                    take(block.items)
+                    continue
                 for item in block.items:
-                    self._load_item(load, item.text, item.line, numbered)
+                    self._load_item(load, item.text, item.line, counting)
                     for child in item.children:
                         if child.ordered:
-                            numbered += [m.TextItem(text=c.text, line=c.line) for c in child.items]
-                if block.ordered:
-                    numbered += [m.TextItem(text=c.text, line=c.line) for c in block.items]
+                            take(child.items)
             elif isinstance(block, Paragraph):
                 for field in fields_in(block.text, block.line):
-                    self._load_item(load, f"**{field.label}:** {field.value}", field.line, numbered)
-        load.concepts = numbered
+                    self._load_item(load, f"**{field.label}:** {field.value}", field.line, counting)
+        load.concepts = [c for c in numbered if not _REINFORCED.search(c.text)]
+        load.reinforced = [c for c in numbered if _REINFORCED.search(c.text)]
+        if not load.concepts and load.stated_raw:
+            inline = _INLINE_ITEM.findall(load.stated_raw)
+            if len(inline) >= 2:
+                load.concepts = [m.TextItem(text=text.strip(" ;,"), line=load.stated_line) for text in inline]
         self.plan.cognitive_load = load
 
     @staticmethod
-    def _load_item(load: m.CognitiveLoad, text: str, line: int, numbered: list[m.TextItem]) -> None:
+    def _load_item(load: m.CognitiveLoad, text: str, line: int, counting: list[bool]) -> None:
         for field in fields_in(text, line):
             label = " ".join(words(field.label))
-            if "new concept" in label:
+            counting[0] = "new concept" in label
+            if "new concept" in label and load.stated_raw is None:
                 load.stated_raw, load.stated_line = field.value, field.line
-                number = _NUMBER.search(field.value)
-                load.stated = int(number.group()) if number else None
-            elif label.startswith("previous"):
-                load.previous_load = m.LabelValue(raw=field.value, line=field.line)
-            elif label.startswith("this lesson"):
+                load.stated_min, load.stated = read_count(field.value)
+            elif label.startswith("previous") or label.startswith("what was the load of the previous"):
+                load.previous_load = load.previous_load or m.LabelValue(raw=field.value, line=field.line)
+            elif label.startswith("this lesson") and load.this_load is None:
                 load.this_load = m.LabelValue(raw=field.value, line=field.line)
             elif label.startswith("assessment"):
                 load.assessment = field.value
@@ -429,53 +517,76 @@ class _PlanBuilder:
             )
         getattr(self, f"_rows_{part}")(table)
 
-    def _cells(self, table: Table, *columns: tuple[str, ...]) -> Iterable[tuple[int, list[str]]]:
-        indexes = [table.column(*names) for names in columns]
+    def _cells(self, table: Table, part: str) -> Iterable[tuple[int, dict[str, str]]]:
+        """Rows as role -> cell text, columns found through ``aliases.COLUMNS[part]``."""
+        roles = aliases.COLUMNS[part]
+        indexes: dict[str, int | None] = {}
+        taken: set[int] = set()
+        for role, names in roles.items():
+            index = next(
+                (i for name in names for i, cell in enumerate(table.header) if i not in taken and match_name(cell, name)),
+                None,
+            )
+            indexes[role] = index
+            if index is not None:
+                taken.add(index)
         for row in table.rows:
-            yield row.line, [strip_markup(row.get(i)) if i is not None else "" for i in indexes]
+            yield row.line, {role: strip_markup(row.get(i)) if i is not None else "" for role, i in indexes.items()}
 
     def _rows_concepts(self, table: Table) -> None:
-        for line, (name, depth, source, notes) in self._cells(
-            table, ("concept",), ("depth",), ("source",), ("notes",)
-        ):
+        for line, cell in self._cells(table, "concepts"):
+            sources = parse_citations(cell["source"], line)
             self.plan.concepts.append(
-                m.Concept(name=name, depth=_depth(depth, line), source=parse_citation(source, line), notes=notes, line=line)
-            )
-
-    def _rows_prerequisites(self, table: Table) -> None:
-        for line, (name, required, actual, source, status, reasoning) in self._cells(
-            table, ("concept",), ("required",), ("actual",), ("source",), ("status",), ("reasoning", "notes")
-        ):
-            self.plan.prerequisites.append(
-                m.Prerequisite(
-                    concept=name, required=_depth(required, line), actual=_depth(actual, line),
-                    source=parse_citation(source, line), status=status, reasoning=reasoning, line=line,
+                m.Concept(
+                    name=cell["concept"], depth=_depth(cell["depth"], line), source=sources[0],
+                    also=sources[1:], notes=cell["notes"], line=line,
                 )
             )
 
+    def _rows_prerequisites(self, table: Table) -> None:
+        for line, cell in self._cells(table, "prerequisites"):
+            sources = parse_citations(cell["source"], line)
+            self.plan.prerequisites.append(
+                m.Prerequisite(
+                    concept=cell["concept"], required=_depth(cell["required"], line),
+                    actual=_depth(cell["actual"], line), source=sources[0], also=sources[1:],
+                    status=cell["status"], reasoning=cell["reasoning"], line=line,
+                )
+            )
+
+    def _rows_gap_resolution(self, table: Table) -> None:
+        text = "; ".join(
+            " — ".join(x for x in (cell["gap"], cell["size"], cell["resolution"]) if x)
+            for _, cell in self._cells(table, "gap_resolution")
+        )
+        if self.plan.gap_resolution is None or not self.plan.gap_resolution.raw.strip():
+            self.plan.gap_resolution = m.LabelValue(raw=text, line=table.line)
+
     def _rows_misconceptions(self, table: Table) -> None:
-        for line, (text, why, negative, where) in self._cells(
-            table, ("misconception",), ("why",), ("negative", "example"), ("where",)
-        ):
+        for line, cell in self._cells(table, "misconceptions"):
             self.plan.misconceptions.append(
-                m.Misconception(text=text, why=why, negative_example=negative, where=where, line=line)
+                m.Misconception(
+                    text=cell["misconception"], why=cell["why"], negative_example=cell["negative"],
+                    where=cell["where"], line=line,
+                )
             )
 
     def _rows_examples(self, table: Table) -> None:
-        for line, (name, kind, purpose, why) in self._cells(
-            table, ("example",), ("type", "kind"), ("purpose",), ("why",)
-        ):
-            lowered = kind.lower().lstrip()
-            sort = "positive" if lowered.startswith("positive") else "negative" if lowered.startswith("negative") else None
-            self.plan.examples.append(m.Example(name=name, type_raw=kind, kind=sort, purpose=purpose, why=why, line=line))
+        for line, cell in self._cells(table, "examples"):
+            self.plan.examples.append(
+                m.Example(
+                    name=cell["example"], type_raw=cell["type"], kind=example_kind(cell["type"]),
+                    purpose=cell["purpose"], why=cell["why"], line=line,
+                )
+            )
 
     def _rows_modalities(self, table: Table) -> None:
-        for line, (name, what, why) in self._cells(table, ("modality",), ("what",), ("why",)):
-            self.plan.modalities.append(m.Modality(name=name, what=what, why=why, line=line))
+        for line, cell in self._cells(table, "modalities"):
+            self.plan.modalities.append(m.Modality(name=cell["modality"], what=cell["what"], why=cell["why"], line=line))
 
     def _rows_connections(self, table: Table) -> None:
-        for line, (prior, how) in self._cells(table, ("prior",), ("how",)):
-            self.plan.connections.append(m.Connection(prior=prior, how=how, line=line))
+        for line, cell in self._cells(table, "connections"):
+            self.plan.connections.append(m.Connection(prior=cell["prior"], how=cell["how"], line=line))
 
     # ----------------------------------------------------------------- reviews
     def _review_parts(self, sections: list[Section]) -> None:

@@ -153,8 +153,13 @@ class CurriculumIndex:
         self.curriculum = curriculum
         self.by_key: dict[str, list[Lesson]] = {}
         self.by_place: dict[tuple[str, int], Lesson] = {}
+        #: Lessons by their human title (``# Lesson: Slicing Lists``), for informal citations.
+        self.by_title: dict[str, Lesson] = {}
         for lesson in curriculum.lessons:
             self.by_key.setdefault(slug_key(lesson.slug), []).append(lesson)
+            name = lesson.plan.plan.header.name if lesson.plan else None
+            if name:
+                self.by_title.setdefault(slug_key(re.sub(r"^the\s+", "", name, flags=re.I)), lesson)
             if lesson.module_id and lesson.number is not None:
                 self.by_place.setdefault((lesson.module_id, lesson.number), lesson)
         self.rows: dict[int, list[RecordRow]] = {}
@@ -177,7 +182,9 @@ class CurriculumIndex:
         for lesson in found:
             if lesson.module_id == module_id:
                 return lesson
-        return found[0] if found else None
+        if found:
+            return found[0]
+        return self.by_title.get(slug_key(re.sub(r"^the\s+", "", slug, flags=re.I)))
 
     def row_lesson(self, row: RecordRow, module_id: str | None) -> Lesson | None:
         if row.slug:
@@ -278,6 +285,14 @@ def trace_claim(
     return trace
 
 
+def _best_trace(traces: list[Trace]) -> Trace:
+    """Of a claim citing several lessons (``a (1.1), b (1.2)``), the citation that holds, else the first."""
+    for trace in traces:
+        if not trace.broken:
+            return trace
+    return traces[0]
+
+
 def lesson_traces(curriculum: Curriculum, lesson: Lesson) -> list[Trace]:
     """Every Phase 1 concept and prerequisite of ``lesson`` traced (cached per lesson)."""
     cache: dict[int, list[Trace]] = curriculum.extra.setdefault("traces", {})
@@ -288,15 +303,21 @@ def lesson_traces(curriculum: Curriculum, lesson: Lesson) -> list[Trace]:
         plan = lesson.plan.plan
         for concept in plan.concepts:
             traces.append(
-                trace_claim(curriculum, lesson, "concept", concept.line, concept.name, concept.depth.depth, concept.source)
+                _best_trace([
+                    trace_claim(curriculum, lesson, "concept", concept.line, concept.name, concept.depth.depth, cite)
+                    for cite in (concept.source, *concept.also)
+                ])
             )
         for prereq in plan.prerequisites:
             gap = "gap" in prereq.status.lower() or prereq.actual.depth is None
             traces.append(
-                trace_claim(
-                    curriculum, lesson, "prerequisite", prereq.line, prereq.concept,
-                    None if gap else prereq.actual.depth, prereq.source, gap,
-                )
+                _best_trace([
+                    trace_claim(
+                        curriculum, lesson, "prerequisite", prereq.line, prereq.concept,
+                        None if gap else prereq.actual.depth, cite, gap,
+                    )
+                    for cite in (prereq.source, *prereq.also)
+                ])
             )
     cache[id(lesson)] = traces
     return traces

@@ -6,6 +6,8 @@ import enum
 import re
 from dataclasses import dataclass
 
+from curriculum_cli.model import aliases
+
 
 class Depth(enum.IntEnum):
     """How deeply a concept is known: ``MENTIONED < INTRODUCED < DEVELOPED < APPLIED``."""
@@ -23,17 +25,11 @@ class LessonType(str, enum.Enum):
     PROJECT = "PROJECT"
 
 
-_DEPTH_WORDS = {
-    "mentioned": Depth.MENTIONED,
-    "mention": Depth.MENTIONED,
-    "introduced": Depth.INTRODUCED,
-    "introduce": Depth.INTRODUCED,
-    "intro": Depth.INTRODUCED,
-    "developed": Depth.DEVELOPED,
-    "develop": Depth.DEVELOPED,
-    "applied": Depth.APPLIED,
-    "apply": Depth.APPLIED,
-}
+_DEPTH_WORDS = {word: Depth[name] for word, name in aliases.DEPTH_WORDS.items()}
+#: Non-depth words -> what they say: the concept is absent, assumed from outside, or seen again.
+_DEPTH_KINDS = (
+    ("absent", aliases.ABSENT_DEPTHS), ("assumed", aliases.ASSUMED_DEPTHS), ("unrated", aliases.UNRATED_DEPTHS),
+)
 _ARROW = re.compile(r"\s*(?:->|→|=>|⟶|-->)\s*")
 _WORD = re.compile(r"[A-Za-z]+")
 
@@ -46,6 +42,9 @@ class DepthValue:
     raw: str
     depth: Depth | None
     raised_from: Depth | None = None
+    #: For a cell naming no depth: ``absent`` (MISSING, NOT TAUGHT, ``--``), ``assumed``
+    #: (Assumed, prior knowledge) or ``unrated`` (REINFORCED); ``None`` when unreadable.
+    kind: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -72,14 +71,25 @@ def parse_depth(text: str) -> DepthValue:
         start, end = _first_depth(parts[0]), _first_depth(parts[-1])
         if end is not None:
             return DepthValue(raw, end, start)
-    return DepthValue(raw, _first_depth(clean))
+    depth = _first_depth(clean)
+    return DepthValue(raw, depth, kind=None if depth is not None else depth_kind(clean))
+
+
+def depth_kind(text: str) -> str | None:
+    """What a cell naming no depth says (``absent``, ``assumed``, ``unrated``), or ``None``."""
+    have = " ".join(_WORD.findall(text.lower()))
+    if not have:
+        return "absent"  # "--", "—", empty
+    for kind, phrases in _DEPTH_KINDS:
+        if any(have == p or have.startswith(p + " ") for p in phrases):
+            return kind
+    return None
 
 
 def parse_type(text: str) -> LessonType | None:
-    """Read a lesson type from ``STRETCH``, ``BUILD (tensors ...)``, ``Stretch``."""
+    """Read a lesson type from ``STRETCH``, ``BUILD (tensors ...)``, ``Stretch``, ``CONSOLIDATE / PROJECT``."""
     for word in _WORD.findall(text.replace("*", "")):
-        try:
-            return LessonType(word.upper())
-        except ValueError:
-            continue
+        name = aliases.TYPE_WORDS.get(word.lower())
+        if name is not None:
+            return LessonType(name)
     return None

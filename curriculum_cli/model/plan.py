@@ -31,6 +31,8 @@ class DepthCell(Node):
     raw: str
     depth: Depth | None = None
     raised_from: Depth | None = None
+    #: For a cell naming no depth: ``absent``, ``assumed`` or ``unrated`` (see ``aliases``).
+    kind: str | None = None
 
 
 class LessonRef(Node):
@@ -45,6 +47,8 @@ class Header(Node):
     title: str = ""
     #: Which title form matched (``lesson-title``, ``slug-planning-document``...), ``None`` for none.
     title_form: str | None = None
+    #: The human title inside the title line ("Slicing Lists" of ``# Lesson: Slicing Lists``).
+    name: str | None = None
     slug: str | None = None
     #: Where the slug came from: ``slug label``, ``title`` or ``file name``.
     slug_from: str | None = None
@@ -75,6 +79,8 @@ class Concept(Node):
     name: str
     depth: DepthCell
     source: Citation
+    #: Further lessons cited in the same cell: ``a (1.1), b (1.2)``.
+    also: list[Citation] = Field(default_factory=list)
     notes: str = ""
 
 
@@ -83,6 +89,7 @@ class Prerequisite(Node):
     required: DepthCell
     actual: DepthCell
     source: Citation
+    also: list[Citation] = Field(default_factory=list)
     status: str = ""
     reasoning: str = ""
 
@@ -117,10 +124,15 @@ class LabelValue(Node):
 
 
 class CognitiveLoad(Node):
+    #: The stated number of new concepts (the high end of a range such as ``2-3``).
     stated: int | None = None
+    #: The low end of a stated range (equal to ``stated`` for one number).
+    stated_min: int | None = None
     stated_raw: str | None = None
     stated_line: int | None = None
     concepts: list[TextItem] = Field(default_factory=list)
+    #: Numbered items marked as reinforced / not new (not counted).
+    reinforced: list[TextItem] = Field(default_factory=list)
     previous_load: LabelValue | None = None
     this_load: LabelValue | None = None
     assessment: str | None = None

@@ -76,7 +76,10 @@ def cognitive_load_exceeded(target: PlanDocument) -> Iterator[Issue]:
 def load_count_mismatch(target: PlanDocument) -> Iterator[Issue]:
     """The stated number of new concepts differs from the numbered list below it.
 
-    Also reported when the count line is missing or not a number.
+    The count may be a number, a range (``2-3``: the list must fall in it), a
+    word (``Two``, ``zero``) or "N genuinely new"; numbered items marked
+    reinforced or not new are not counted.  Also reported when the count line
+    is missing or states no number.
     """
     load = target.plan.cognitive_load
     if load is None:
@@ -86,9 +89,10 @@ def load_count_mismatch(target: PlanDocument) -> Iterator[Issue]:
             "no '**New concepts in this lesson:** N' line with a number", load.stated_line or load.line,
             fix="add '- **New concepts in this lesson:** N' followed by a numbered list", subject="load-count",
         )
-    elif load.concepts and load.stated != len(load.concepts):
+    elif load.concepts and not (load.stated_min or load.stated) <= len(load.concepts) <= load.stated:
+        stated = f"{load.stated_min}-{load.stated}" if load.stated_min not in (None, load.stated) else str(load.stated)
         yield Issue(
-            f"states {load.stated} new concepts but lists {len(load.concepts)}", load.stated_line,
+            f"states {stated} new concepts but lists {len(load.concepts)}", load.stated_line,
             fix=f"state {len(load.concepts)} or correct the list", subject="load-count",
         )
 

@@ -128,7 +128,7 @@ def ragged_table_row(target: PlanDocument) -> Iterator[Issue]:
 def _bad_depth(cell: DepthCell, allow_missing: bool) -> bool:
     if cell.depth is not None:
         return False
-    return not (allow_missing and cell.raw.strip().strip("-—*").strip().upper() in ("", "MISSING", "NONE", "N/A", "NA"))
+    return not (allow_missing and cell.kind is not None)
 
 
 @rule(
@@ -138,13 +138,16 @@ def _bad_depth(cell: DepthCell, allow_missing: bool) -> bool:
 def invalid_depth(target: PlanDocument) -> Iterator[Issue]:
     """A depth value is not one of MENTIONED, INTRODUCED, DEVELOPED, APPLIED.
 
-    Case, qualifiers (``DEVELOPED (from 1.3)``) and raises
-    (``INTRODUCED -> DEVELOPED`` or ``→``) are accepted.  An Actual Depth may
-    say ``MISSING`` or ``--`` for a prerequisite whose Status is GAP.
+    Case, qualifiers (``DEVELOPED (from 1.3)``, ``REVISITED (DEVELOPED)``),
+    several levels (``DEVELOPED / INTRODUCED``: the first counts) and raises
+    (``INTRODUCED -> DEVELOPED`` or ``→``) are accepted.  A Phase 1 depth or an
+    Actual Depth may also say the concept is absent (``MISSING``, ``NOT
+    TAUGHT``, ``--``), assumed (``Assumed``, ``assumed (background)``) or seen
+    again (``REINFORCED``); a Required Depth must be a level.
     """
     plan = target.plan
     for concept in plan.concepts:
-        if _bad_depth(concept.depth, allow_missing=False):
+        if _bad_depth(concept.depth, allow_missing=True):
             yield Issue(
                 f"depth {concept.depth.raw!r} of {concept.name!r} is not {_DEPTHS}", concept.line,
                 fix=f"write one of {_DEPTHS}", subject=concept.name,
@@ -155,8 +158,7 @@ def invalid_depth(target: PlanDocument) -> Iterator[Issue]:
                 f"required depth {prereq.required.raw!r} of {prereq.concept!r} is not {_DEPTHS}", prereq.line,
                 fix=f"write one of {_DEPTHS}", subject=prereq.concept,
             )
-        gap = prereq.status.strip().upper().startswith("GAP")
-        if _bad_depth(prereq.actual, allow_missing=gap):
+        if _bad_depth(prereq.actual, allow_missing=True):
             yield Issue(
                 f"actual depth {prereq.actual.raw!r} of {prereq.concept!r} is not {_DEPTHS}", prereq.line,
                 fix=f"write one of {_DEPTHS} (or MISSING with Status GAP)", subject=prereq.concept,
