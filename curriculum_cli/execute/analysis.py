@@ -10,6 +10,7 @@ rule code; the rules in :mod:`curriculum_cli.rules.code` only yield them.
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections import defaultdict
 from collections.abc import Collection
@@ -18,6 +19,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from curriculum_cli.errors import InputError
+from curriculum_cli.execute._packages import known_modules, near_typo
 from curriculum_cli.execute.blocks import BlockResult, CodeBlock
 from curriculum_cli.execute.claims import (
     Claim,
@@ -37,7 +39,7 @@ from curriculum_cli.execute.inventory import (
     teach_text,
 )
 from curriculum_cli.execute.sources import Artifact, read_artifact
-from curriculum_cli.execute.static import BUILTIN_NAMES, ChainStatic, analyze_chain
+from curriculum_cli.execute.static import BUILTIN_NAMES, ChainStatic, Undefined, analyze_chain
 from curriculum_cli.findings import Issue
 from curriculum_cli.load.files import read_text
 
@@ -68,6 +70,13 @@ class Chain:
     #: Results by block index; empty when not executed.
     results: dict[int, BlockResult] = field(default_factory=dict)
     mismatches: list[Mismatch] = field(default_factory=list)
+    #: Undefined names worth reporting, by block index (see :func:`classify_undefined`).
+    reported_names: dict[int, list[Undefined]] = field(default_factory=dict)
+    #: Names that drifted from a similar name defined earlier: name -> that name.
+    drifted: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        classify_undefined(self)
 
 
 @dataclass
@@ -213,9 +222,10 @@ def check_chain(
     """Turn one chain's static and runtime results into issues by rule code (added to ``issues``).
 
     ``assumed`` lists the third-party packages assumed present where students
-    run the lesson (``exec.assumed_packages``): a missing one is "not verified
-    here" (C305); a missing module outside it is a lesson defect (C301), as a
-    student would hit it too. ``None`` treats every missing module as C305.
+    run the lesson (``exec.assumed_packages``).  A missing module is "not
+    verified here" (one C305 per artifact) unless it is a near-typo of a module
+    the student has (standard library, Colab's packages, ``assumed``, what
+    the artifact installs): then it is a lesson defect (C301).
     """
     found: dict[str, list[Issue]] = defaultdict(list)
     _syntax(chain, found)
@@ -250,21 +260,70 @@ def _syntax(chain: Chain, issues: dict[str, list[Issue]]) -> None:
         )
 
 
+def classify_undefined(chain: Chain) -> None:
+    """Decide which undefined names are defects, and mark fragments not to run.
+
+    A lesson page's blocks are often fragments: ``model``, ``train_loader``
+    stand for "your model, your loader".  An undefined name is reported
+    (CRITICAL) only when it drifted from a similar name defined earlier
+    (``modle`` after ``model``), in a notebook (cells are run as they are), or
+    in a block otherwise complete (the lesson presents it as complete, or it
+    has its own imports and only this one name missing).  Other blocks with
+    undefined names are fragments: not reported and not run.
+    """
+    blocks = chain.artifact.blocks
+    by_block: dict[int, list[Undefined]] = defaultdict(list)
+    for item in chain.static.undefined:
+        if all(item.name != seen.name for seen in by_block[item.block]):
+            by_block[item.block].append(item)
+    earlier: set[str] = set()
+    for index, info in enumerate(chain.static.blocks):
+        items = by_block.get(index)
+        if items:
+            block = blocks[index]
+            candidates = [n for n in earlier | chain.static.local_defs if len(n) >= 3]
+            for item in items:
+                close = difflib.get_close_matches(item.name, candidates, n=1, cutoff=0.8) if len(item.name) >= 3 else []
+                if close and close[0] != item.name:
+                    chain.drifted[item.name] = close[0]
+            own_imports = any(use.kind == "import" for use in info.apis)
+            complete = block.complete or (own_imports and len(items) == 1)
+            keep = [i for i in items if i.name in chain.drifted or chain.artifact.kind == "notebook" or complete]
+            if keep:
+                chain.reported_names[index] = keep
+            elif block.mode == "run" and block.kind != "cell":
+                block.mode, block.not_run = "skip", "fragment"
+        earlier |= info.bound
+
+
 def _names(chain: Chain, issues: dict[str, list[Issue]]) -> None:
     blocks = chain.artifact.blocks
-    for undefined in chain.static.undefined:
-        block = blocks[undefined.block]
+    for index, items in chain.reported_names.items():
+        block = blocks[index]
+        names = [item.name for item in items]
+        listed = ", ".join(f"`{name}`" for name in names)
+        drift = [f"`{name}` (did you mean `{chain.drifted[name]}`?)" for name in names if name in chain.drifted]
+        verb = "is" if len(names) == 1 else "are"
         issues["C102"].append(
             Issue(
-                f"`{undefined.name}` is used in {block.label} but defined nowhere before it",
-                line=_line(block, undefined.line),
+                f"{listed} {verb} used in {block.label} but defined nowhere before it"
+                + (f"; drifted from an earlier name: {', '.join(drift)}" if drift else ""),
+                line=_line(block, items[0].line),
                 path=block.path,
-                subject=undefined.name,
-                fix=f"define or import `{undefined.name}` before this line",
+                subject=",".join(names),
+                fix="define or import "
+                + ", ".join(f"`{chain.drifted.get(name, name)}`" if name not in chain.drifted else f"use `{chain.drifted[name]}`" for name in names)
+                + " before this line",
             )
         )
+    named = [b.index for b in blocks if b.filename]
+    borrowing = {b.block for b in chain.static.borrowed}
     for borrowed in chain.static.borrowed:
         block = blocks[borrowed.block]
+        others = [i for i in named if i != block.index]
+        self_contained_page = len(others) >= 2 and not any(i in borrowing for i in others)
+        if not (block.complete or self_contained_page):
+            continue
         source = blocks[borrowed.from_block]
         issues["C103"].append(
             Issue(
@@ -402,13 +461,33 @@ def _runtime(chain: Chain, issues: dict[str, list[Issue]], assumed: Collection[s
     blocks = chain.artifact.blocks
     static_names = {u.name for u in chain.static.undefined}
     unverified: set[str] = set()  # names bound by blocks that did not run clean
+    found: dict[str, list[Issue]] = defaultdict(list)
     for block, info in zip(blocks, chain.static.blocks):
         result = chain.results.get(block.index)
         if result is None:
             continue
-        _one_result(block, result, chain, static_names, unverified, issues, assumed)
+        _one_result(block, result, chain, static_names, unverified, found, assumed)
         if result.status != "ok" or block.mode in ("skip", "exercise"):
             unverified |= info.bound | result.poisoned
+    environment = found.pop("C305", [])
+    for code, items in found.items():
+        issues[code].extend(items)
+    if environment:
+        issues["C305"].append(_not_verified(chain.artifact, environment))
+
+
+def _not_verified(artifact: Artifact, items: list[Issue]) -> Issue:
+    """One "not verified here" finding per artifact, listing every reason."""
+    reasons = list(dict.fromkeys(item.subject or item.message for item in items))
+    count = len(items)
+    where = f"{count} block{'s' if count != 1 else ''}" if artifact.kind != "notebook" else f"{count} cell{'s' if count != 1 else ''}"
+    return Issue(
+        f"{where} not verified here: " + "; ".join(reasons[:5]) + (f"; and {len(reasons) - 5} more" if len(reasons) > 5 else ""),
+        line=items[0].line,
+        path=artifact.path,
+        subject="not verified: " + "; ".join(sorted(reasons)),
+        detail="\n".join(item.message for item in items),
+    )
 
 
 def _one_result(
@@ -445,22 +524,23 @@ def _one_result(
         issues["C303"].append(Issue(f"{block.label} exceeded the memory limit", line=line, path=block.path, subject="memory", detail=result.reason or result.message))
         return
     missing = _MISSING_MODULE.search(result.reason or "") if status == "environment" else None
-    if missing and assumed is not None and missing.group(1).split(".")[0] not in assumed:
+    typo = missing and _module_typo(missing.group(1), chain.artifact, assumed)
+    if missing and typo:
         module = missing.group(1)
         issues["C301"].append(
             Issue(
-                f"{block.label} imports `{module}`, which is not installed and not in `exec.assumed_packages`",
+                f"{block.label} imports `{module}`, which does not exist; did you mean `{typo}`?",
                 line=line,
                 path=block.path,
                 subject=f"ModuleNotFoundError: {module}",
                 detail=_trace(result),
-                fix=f"fix the import, or add `{module.split('.')[0]}` to `exec.assumed_packages` if students install it",
+                fix=f"import `{typo}`",
             )
         )
         return
     if status == "environment":
         reason = result.reason or result.message or "the environment lacks something the block needs"
-        issues["C305"].append(Issue(f"{block.label} not verified here: {reason}", line=line, path=block.path, subject=reason))
+        issues["C305"].append(Issue(f"{block.label}: {reason}", line=line, path=block.path, subject=reason))
         return
     if status != "error" or result.cascade or info.syntax is not None:
         return
@@ -493,6 +573,14 @@ def _one_result(
             detail=_trace(result),
         )
     )
+
+
+def _module_typo(module: str, artifact: Artifact, assumed: Collection[str] | None) -> str | None:
+    """The known module a missing ``module`` is a near-typo of (never one the lesson installs or assumes)."""
+    top = module.split(".")[0]
+    if top in artifact.installs or (assumed is not None and top in assumed):
+        return None
+    return near_typo(top, known_modules([*artifact.installs, *(assumed or ())]))
 
 
 _MISSING_MODULE = re.compile(r"module '([\w.]+)' is not installed")

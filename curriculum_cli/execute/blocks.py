@@ -42,6 +42,13 @@ class CodeBlock:
     line_map: list[int] = field(default_factory=list)
     #: Source to execute instead of ``source`` (a notebook exercise's solution).
     replacement: str | None = None
+    #: The lesson presents the block as complete (its caption or the prose
+    #: before it says complete, full, standalone...): it must run alone.
+    complete: bool = False
+    #: Why a ``skip`` block is not run when no marker says so (``pseudocode``).
+    not_run: str | None = None
+    #: Lines (1-based, of ``source``) that are IPython syntax, run as ``pass``.
+    ipython_lines: list[int] = field(default_factory=list)
 
     def artifact_line(self, source_line: int) -> int:
         """Artifact line of 1-based ``source_line`` of this block."""

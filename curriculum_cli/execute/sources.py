@@ -34,12 +34,15 @@ place; without a solution they get mode ``exercise`` and are not run.
 from __future__ import annotations
 
 import json
+import logging
 import re
 import textwrap
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
+from curriculum_cli.execute._ipython import has_ipython_syntax, to_python
 from curriculum_cli.execute.blocks import BlockMode, CodeBlock
 
 ArtifactKind = Literal["markdown", "tsx", "notebook"]
@@ -66,6 +69,8 @@ class Artifact:
     prose: list[Prose] = field(default_factory=list)
     #: Problems reading the artifact itself (unreadable notebook JSON...).
     problems: list[str] = field(default_factory=list)
+    #: Import names of packages the artifact installs itself (``!pip install ...``).
+    installs: set[str] = field(default_factory=set)
 
     @property
     def prose_text(self) -> str:
@@ -129,6 +134,57 @@ def _apply_code_marker(block: CodeBlock) -> None:
         block.mode, block.expected_exception = _mode(match.group(1), match.group(2))
 
 
+# --------------------------------------------------------------------------- how a block is presented
+
+#: Words in a block's caption, filename or first comment that say it is not a program.
+_PSEUDOCODE = re.compile(r"pseudo[-_ ]?code|\bsketch\b|\bnot runnable\b", re.IGNORECASE)
+#: Words in a caption or the sentence before a block that present it as complete.
+_COMPLETE = re.compile(
+    r"\b(?:complete|full|copy[- ]ready|standalone|stand-alone|self-contained|on its own|runs? (?:it )?alone)\b",
+    re.IGNORECASE,
+)
+_CONTEXT_SKIP = re.compile(r"^\s*(?:<!--.*-->|\{\s*/\*.*\*/\s*\}|/?>|<CodeBlock\b.*)\s*$")
+
+
+def _context_before(lines: list[str], line: int, count: int = 2) -> str:
+    """The last ``count`` non-blank lines before 1-based ``line`` (markers and tags left out)."""
+    out: list[str] = []
+    index = line - 2
+    while index >= 0 and len(out) < count:
+        text = lines[index].strip()
+        if text and _FENCE_OPEN.match(text):
+            break  # the previous block
+        if text and not _CONTEXT_SKIP.match(text):
+            out.append(text)
+        index -= 1
+    return " ".join(reversed(out))
+
+
+def _as_filename(title: str | None) -> str | None:
+    """A ``title`` attribute is a filename only when it looks like one."""
+    if title and re.fullmatch(r"[\w./\-]+\.\w{1,5}", title.strip()):
+        return title.strip()
+    return None
+
+
+def _finish_block(block: CodeBlock, artifact: Artifact, context: str, notebook: bool = False) -> None:
+    """IPython lines, pseudocode and "complete" labels of a block, read once at extraction."""
+    if notebook or block.language.startswith("ipython") or has_ipython_syntax(block.source):
+        cell = to_python(block.source)
+        artifact.installs |= cell.installs
+        block.ipython_lines = cell.ipython_lines
+        block.source = cell.python
+        if not cell.is_python and block.mode == "run":
+            block.mode, block.not_run = "skip", "a cell magic whose body is not Python"
+    first_comment = next((l.strip() for l in block.source.splitlines() if l.strip()), "")
+    first_comment = first_comment if first_comment.startswith("#") else ""
+    filename = block.filename or ""
+    not_python_file = bool(filename) and "." in filename and not filename.lower().endswith((".py", ".pyw", ".ipynb"))
+    if block.mode == "run" and (_PSEUDOCODE.search(f"{filename} {first_comment} {context}") or not_python_file):
+        block.mode, block.not_run = "skip", "pseudocode" if not not_python_file else f"shown as {filename}"
+    block.complete = bool(_COMPLETE.search(f"{first_comment} {context}"))
+
+
 # --------------------------------------------------------------------------- markdown
 
 _FENCE_OPEN = re.compile(r"^(?P<indent> {0,3})(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
@@ -175,6 +231,7 @@ def _read_markdown(artifact: Artifact) -> None:
                 if marker:
                     block.mode, block.expected_exception = marker
                 _apply_code_marker(block)
+                _finish_block(block, artifact, _context_before(lines, index + 1))
                 artifact.blocks.append(block)
             index = close + 1
             continue
@@ -198,7 +255,7 @@ def _fence_end(lines: list[str], start: int, fence: str) -> int:
 # --------------------------------------------------------------------------- tsx
 
 _CODEBLOCK = re.compile(r"<CodeBlock\b")
-_ATTR = re.compile(r"""\b(?P<name>language|lang|filename|title)\s*=\s*(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)'|\{\s*["'](?P<br>[^"']*)["']\s*\})""")
+_ATTR = re.compile(r"""\b(?P<name>language|lang|filename|title|caption|description|label)\s*=\s*(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)'|\{\s*["'](?P<br>[^"']*)["']\s*\})""")
 _CODE_ATTR = re.compile(r"\bcode\s*=\s*\{\s*`")
 _ESCAPES = {"n": "\n", "t": "\t", "r": "", "`": "`", "$": "$", "\\": "\\", "'": "'", '"': '"', "{": "{", "}": "}"}
 
@@ -297,13 +354,15 @@ def _read_tsx(artifact: Artifact) -> None:
             source=source if source.endswith("\n") else source + "\n",
             kind="component",
             language=language,
-            filename=attrs.get("filename") or attrs.get("title") or None,
+            filename=attrs.get("filename") or _as_filename(attrs.get("title")),
             line_map=line_map,
         )
         marker = _marker_before(lines, _line_at(text, match.start()))
         if marker:
             block.mode, block.expected_exception = marker
         _apply_code_marker(block)
+        caption = " ".join(attrs.get(name, "") for name in ("caption", "title", "description", "label"))
+        _finish_block(block, artifact, caption + " " + _context_before(lines, _line_at(text, match.start())))
         artifact.blocks.append(block)
     artifact.prose.extend(_jsx_text(text, code_spans))
 
@@ -412,7 +471,7 @@ def _read_notebook(artifact: Artifact) -> None:
         artifact.problems.append(f"malformed notebook: {shape}")
         return
     try:
-        notebook = nbformat.reads(artifact.text, as_version=4)
+        notebook = _quiet_reads(nbformat, artifact.text)
     except Exception as error:  # noqa: BLE001 - nbformat raises many types on bad notebooks
         message = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         artifact.problems.append(f"cannot read notebook: {message[:300]}")
@@ -451,13 +510,29 @@ def _read_notebook(artifact: Artifact) -> None:
         elif tags & _RAISES_TAGS:
             block.mode = "raises"
         _apply_code_marker(block)
+        _finish_block(block, artifact, "", notebook=True)
         if block.mode == "run" and is_exercise(source):
             solution = _solution_after(cells, number)
             if solution is None:
                 block.mode = "exercise"
             else:
-                block.replacement = solution
+                solved = to_python(solution)
+                artifact.installs |= solved.installs
+                block.replacement = solved.python
         artifact.blocks.append(block)
+
+
+def _quiet_reads(nbformat: Any, text: str) -> Any:
+    """``nbformat.reads`` without its warnings and log lines (cells without ``id``
+    are valid before nbformat 4.5; nothing of the tool's own goes to stderr)."""
+    previous = logging.root.manager.disable
+    logging.disable(logging.CRITICAL)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return nbformat.reads(text, as_version=4)
+    finally:
+        logging.disable(previous)
 
 
 def _solution_after(cells: list[object], number: int) -> str | None:

@@ -62,9 +62,14 @@ def undefined_name(ctx: LessonContext) -> Iterator[Issue]:
 
     A lesson's blocks run in order in one namespace, as a student pasting them
     into one notebook would; a notebook's cells likewise.  Function bodies are
-    resolved when called, so they may use names defined later.  Seen statically
-    or as a NameError at run time, it is one finding; a NameError caused by an
-    earlier failure (or a skipped/exercise block) is not reported again.
+    resolved when called, so they may use names defined later.  One finding
+    per block, listing its names.  On a lesson page, a block whose names are
+    defined nowhere is a fragment (``model`` standing for "your model"): it is
+    not run and not reported, unless a name drifted from a similar one defined
+    earlier (``learnig_rate``), or the block is otherwise complete (presented
+    as complete, or its own imports and only one name missing).  A NameError
+    caused by an earlier failure (or a skipped/exercise block) is not
+    reported again.
     """
     yield from lesson_code(ctx).issues_for("C102")
 
@@ -75,10 +80,13 @@ def undefined_name(ctx: LessonContext) -> Iterator[Issue]:
     fix="Define or import the name in the named block, or drop the filename.",
 )
 def named_block_not_standalone(ctx: LessonContext) -> Iterator[Issue]:
-    """A block presented as a file (``title="x.py"``) uses a name from an earlier block.
+    """A block presented as a complete file uses a name from an earlier block.
 
-    The finding names the block and line that define it.  Projects that use
-    filenames as mere labels can switch this rule off with ``ignore = ["C103"]``.
+    A filename alone is a label.  The block is held to run alone when its
+    caption, first comment or the sentence before it says complete, full,
+    copy-ready, standalone, self-contained or on its own, or when the page's
+    other named blocks (at least two) are all self-contained.  The finding
+    names the block and line that define the name.
     """
     yield from lesson_code(ctx).issues_for("C103")
 
@@ -190,8 +198,11 @@ def not_verified_here(ctx: LessonContext) -> Iterator[Issue]:
     """A block could not be verified on this machine (a package not installed, no
     network, no GPU, a dataset or model download).
 
-    Not a lesson defect: reported as POLISH so it is visible without failing a
-    run at the default ``fail_on`` (improvement).  Ignore it with ``C305``.
+    One finding per artifact, listing every reason.  Not a lesson defect:
+    reported as POLISH so it is visible without failing a run at the default
+    ``fail_on`` (improvement).  A missing module whose name is a near-typo of
+    a module the student has (``import numpyy``) is C301 instead.  Ignore it
+    with ``C305``.
     """
     yield from lesson_code(ctx).issues_for("C305")
 

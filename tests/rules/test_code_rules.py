@@ -258,7 +258,7 @@ def test_environment_failure_is_c305_and_its_names_do_not_cascade() -> None:
         1: BlockResult(1, "error", "NameError", "name 'sns' is not defined", 1, cascade=True, cascade_from=0),
     }
     issues = _issues_for(blocks, results)
-    assert list(issues.get("C305", [])) == [(1, "module 'seaborn' is not installed")]
+    assert list(issues.get("C305", [])) == [(1, "not verified: module 'seaborn' is not installed")]
     assert "C102" not in issues and "C301" not in issues
 
 
