@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import os
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from curriculum_cli import suppress
+from curriculum_cli.cache import Cache, disabled_by_env, report_from_data, report_to_data, run_key
 from curriculum_cli.config import Config
 from curriculum_cli.errors import InputError
-from curriculum_cli.execute.analysis import lesson_artifacts
+from curriculum_cli.execute.analysis import lesson_artifacts, prefetch
 from curriculum_cli.findings import Finding, Severity, normalize
 from curriculum_cli.load.config_file import merge, resolve_config
 from curriculum_cli.load.curriculum import (
@@ -48,6 +52,15 @@ class Report:
 
     def failed(self, threshold: Severity) -> bool:
         return any(f.severity.at_least(threshold) for f in self.findings)
+
+    def merge(self, other: Report) -> None:
+        """Add ``other``'s findings, errors, counters, notes and checked files to this report."""
+        self.findings.extend(other.findings)
+        self.errors.extend(other.errors)
+        for key, amount in other.stats.items():
+            self.count(key, amount)
+        self.notes.extend(other.notes)
+        self.checked.update(other.checked)
 
 
 _PLAN_MARKERS = re.compile(
@@ -96,13 +109,28 @@ def _lesson_selected(lesson: Lesson, selection: list[Path]) -> bool:
 
 
 class _Run:
-    def __init__(self, config: Config) -> None:
+    def __init__(self, config: Config, *, jobs: int = 1, progress: Any = None, changed: set[Path] | None = None) -> None:
         self.config = config
         self.report = Report()
         self.rules = all_rules()
-        self.services: dict[str, Any] = {}
+        self.services: dict[str, Any] = {"jobs": jobs, "progress": progress}
         #: Root of the curriculum being checked (per-file-ignores globs are relative to it).
         self.root: Path | None = None
+        #: ``--changed-since``: files changed since the ref (only the lessons they affect are checked).
+        self.changed = changed
+        self.progress = progress
+
+    @contextmanager
+    def part(self) -> Iterator[Report]:
+        """Collect into a fresh report (one root, or the loose files), suppressions applied, then merge it."""
+        whole, self.report = self.report, Report()
+        part = self.report
+        try:
+            yield part
+            part.findings = suppress.apply(part.findings, part.checked, self.config, self.root)
+        finally:
+            self.report = whole
+            whole.merge(part)
 
     def close(self) -> None:
         for service in self.services.values():
@@ -129,13 +157,17 @@ class _Run:
             self.report.checked[plan_doc.path] = "plan"
             self._add(run_rules(selected(self.rules, self.config, "plan"), plan_doc, plan_doc.path, self.config))
         rules = [r for r in selected(self.rules, self.config, "lesson") if not r.code.startswith(_NEEDS_CURRICULUM)]
+        contexts: list[tuple[str, LessonContext]] = []
         for path in artifacts:
             shown = display_path(path)
             lesson = Lesson(slug=path.stem, notebooks=[shown]) if path.suffix == ".ipynb" else Lesson(slug=path.stem, built=[shown])
             curriculum = Curriculum(root=path.resolve().parent, config=self.config, lessons=[lesson])
             self.report.count("files")
             self.report.checked[shown] = "notebook" if path.suffix == ".ipynb" else "built"
-            self._lesson(rules, LessonContext(lesson, curriculum, self.config, self.services), shown)
+            contexts.append((shown, LessonContext(lesson, curriculum, self.config, self.services)))
+        prefetch([context for _, context in contexts])
+        for shown, context in contexts:
+            self._lesson(rules, context, shown)
         if files:
             self.report.notes.append("cross-document rules skipped: no curriculum root (course.md or curriculum.yaml) found")
         if artifacts:
@@ -144,19 +176,30 @@ class _Run:
     def curriculum(self, root: Path, selection: list[Path]) -> None:
         curriculum = load_curriculum(root, self.config, self.report.errors)
         self.root = root
+        if self.changed is not None:
+            from curriculum_cli.changed import affected
+
+            lessons, files = affected(curriculum, self.changed)
+            paths = [Path(p).resolve() for lesson in lessons for p in ([lesson.plan.path] if lesson.plan else []) + lesson.artifacts]
+            selection = [p for p in [*paths, *files] if _under(str(p), selection)]
         chosen = [lesson for lesson in curriculum.lessons if _lesson_selected(lesson, selection)]
         plan_rules = selected(self.rules, self.config, "plan")
         lesson_rules = selected(self.rules, self.config, "lesson")
-        for lesson in chosen:
+        contexts = [LessonContext(lesson, curriculum, self.config, self.services) for lesson in chosen]
+        if self.progress is not None:
+            self.progress.total("lessons", len(chosen))
+        prefetch(contexts)
+        for lesson, context in zip(chosen, contexts):
             self.report.count("lessons")
             self.report.count("files", 1 + len(lesson.artifacts))
             self.report.checked.update({lesson.plan.path: "plan"} if lesson.plan else {})
             self.report.checked.update({**dict.fromkeys(lesson.built, "built"), **dict.fromkeys(lesson.notebooks, "notebook")})
             if lesson.plan:
                 self._add(run_rules(plan_rules, lesson.plan, lesson.plan.path, self.config))
-            context = LessonContext(lesson, curriculum, self.config, self.services)
             path = lesson.plan.path if lesson.plan else (lesson.artifacts or [str(root)])[0]
             self._lesson(lesson_rules, context, path)
+            if self.progress is not None:
+                self.progress.advance("lessons")
         self._curriculum_rules(curriculum, selection)
 
     def _lesson(self, rules: list[Rule], context: LessonContext, path: str) -> None:
@@ -178,7 +221,14 @@ class _Run:
 
 
 def check(
-    paths: Sequence[Path | str], config: Config | None = None, *, overrides: Mapping[str, Any] | None = None
+    paths: Sequence[Path | str],
+    config: Config | None = None,
+    *,
+    overrides: Mapping[str, Any] | None = None,
+    jobs: int | None = None,
+    cache: bool = True,
+    progress: Any = None,
+    changed_since: str | None = None,
 ) -> Report:
     """Check ``paths`` (files or folders) and return every finding.
 
@@ -191,8 +241,23 @@ def check(
     one, each curriculum root uses its own ``curriculum.yaml`` (or
     ``[tool.curriculum]``).  ``overrides`` (command-line options, config keys)
     apply on top in both cases.  A bad configuration raises ``ConfigError``.
+
+    ``jobs`` lessons run their code at once (default: the number of cores);
+    ``cache`` reads and writes ``.curriculum_cache/`` at each root (unless
+    ``CURRICULUM_NO_CACHE=1``); ``progress`` (a :class:`~curriculum_cli.progress.Progress`)
+    is told what was checked and run; ``changed_since`` (a git ref) limits the
+    check to the lessons the files changed since then affect (a bad ref or no
+    repository raises ``InputError``).
     """
-    run = _Run(merge(config or Config(), overrides))
+    changed = None
+    if changed_since is not None:
+        from curriculum_cli.changed import changed_files
+
+        changed = changed_files(changed_since, Path(paths[0]) if paths else Path.cwd())
+    run = _Run(
+        merge(config or Config(), overrides), jobs=jobs or os.cpu_count() or 1, progress=progress, changed=changed
+    )
+    use_cache = cache and not disabled_by_env()
     groups: dict[Path, list[Path]] = {}
     loose: list[Path] = []
     try:
@@ -214,13 +279,34 @@ def check(
                 loose.extend(found)
             else:
                 loose.append(path)
-        run.standalone(loose)
+        with run.part():
+            run.standalone(loose)
         for root, selection in groups.items():
             run.config = merge(config, overrides) if config is not None else resolve_config(root, overrides)
-            run.curriculum(root, selection)
+            _check_root(run, root, selection, changed, use_cache)
     except RuleCrash as crash:
         run.report.errors.append(str(crash))
     finally:
         run.close()
     run.report.findings = normalize(run.report.findings)
     return run.report
+
+
+def _check_root(run: _Run, root: Path, selection: list[Path], changed: set[Path] | None, use_cache: bool) -> None:
+    """Check one curriculum root, or take the whole result from its cache when no input changed."""
+    store = Cache(root) if use_cache else None
+    run.services["cache"] = store
+    executor = run.services.get("executor")
+    if executor is not None:
+        executor.cache = store
+    key = run_key(root, selection, run.config, sorted(map(str, changed)) if changed is not None else None) if store else ""
+    if store is not None:
+        cached = report_from_data(store.load("run", key))
+        if cached is not None:
+            run.report.merge(cached)
+            return
+    run.root = root
+    with run.part() as part:
+        run.curriculum(root, selection)
+    if store is not None and not part.errors:
+        store.store("run", key, report_to_data(part))

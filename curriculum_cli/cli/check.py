@@ -29,6 +29,7 @@ from curriculum_cli.cli.options import (
 )
 from curriculum_cli.errors import CurriculumError
 from curriculum_cli.load.config_file import merge
+from curriculum_cli.progress import Progress
 
 PathsArgument = Annotated[
     list[Path] | None,
@@ -50,6 +51,18 @@ def check(
     baseline: BaselineOption = None,
     write_baseline: WriteBaselineOption = None,
     show_fixes: Annotated[bool, typer.Option("--show-fixes", help="Print each finding's suggested fix (text format).")] = False,
+    changed_since: Annotated[
+        str | None,
+        typer.Option("--changed-since", metavar="REF", help="Check only the lessons affected by files changed since this git ref."),
+    ] = None,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="Neither read nor write the result cache (.curriculum_cache/).")
+    ] = False,
+    jobs: Annotated[
+        int | None,
+        typer.Option("--jobs", "-j", min=1, help="Lessons whose code runs at once [default: the number of cores]."),
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress line on a terminal.")] = False,
 ) -> None:
     """Check planning documents, built lessons and notebooks; exit 1 on findings at or above --fail-on."""
     from curriculum_cli.baseline import apply_baseline
@@ -61,7 +74,15 @@ def check(
         overrides = overrides_from(base, select=select, ignore=ignore, fail_on=fail_on, no_exec=no_exec, timeout=timeout)
         config = merge(base, overrides)  # decides the exit code
         # Without --config, every curriculum root uses its own configuration file.
-        report = api.check(targets, config if config_file else None, overrides=overrides)
+        progress = Progress.for_terminal(quiet)
+        try:
+            report = api.check(
+                targets, config if config_file else None, overrides=overrides,
+                jobs=jobs, cache=not no_cache, progress=progress, changed_since=changed_since,
+            )
+        finally:
+            if progress is not None:
+                progress.close()
         apply_baseline(report, baseline=baseline, write=write_baseline)
         emit(render(report, output_format.value, colour=use_colour(output), show_fixes=show_fixes), output)
     except CurriculumError as error:

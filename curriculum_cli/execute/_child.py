@@ -1,6 +1,6 @@
 """Running one lesson chain inside the sandboxed chain process.
 
-Blocks arrive as plain dicts (built by :func:`runner._block_message`) and
+Blocks arrive as plain dicts (built by :func:`runner.block_message`) and
 results leave as plain dicts, one ``result`` message per block, each preceded
 by a ``begin`` message so the worker can time the block.
 

@@ -171,42 +171,155 @@ def _run(executor: ChainExecutor, blocks: list[CodeBlock], notes: list[str], pat
 
 
 class ExecutorService:
-    """The run's one executor: entered on first use, closed by the API at the end."""
+    """The run's executors: started on first use, closed by the API at the end.
 
-    def __init__(self, config: Any) -> None:
+    ``run_chain`` answers from chains already run by :meth:`prefetch`, then
+    from the cache (``exec/`` entries), and only then runs the chain.
+    ``prefetch`` runs many chains on up to ``jobs`` executors at once (one
+    preloaded worker each); results do not depend on which ran a chain.
+    """
+
+    def __init__(self, config: Any, cache: Any = None, jobs: int = 1, progress: Any = None) -> None:
         self.config = config
-        self._executor: Any = None
+        self.cache = cache
+        self.jobs = max(1, jobs)
+        self.progress = progress
+        self._executors: list[Any] = []
+        self._done: dict[str, list[BlockResult]] = {}
 
-    def run_chain(self, blocks: list[CodeBlock]) -> list[BlockResult]:
-        if self._executor is None:
-            from curriculum_cli.execute.runner import ExecOptions, Executor
+    def _options(self) -> Any:
+        from curriculum_cli.execute.runner import ExecOptions
 
-            exec_config = self.config.exec
-            executor = Executor(
-                ExecOptions(
-                    timeout=exec_config.timeout,
-                    memory_mb=exec_config.memory_mb,
-                    preload=tuple(exec_config.preload),
-                    output_limit=exec_config.output_limit,
-                    trace_apis=True,
-                )
-            )
-            self._executor = executor.__enter__()  # noqa: PLC2801 - a run-long context
-            self._context = executor
-        results: list[BlockResult] = self._executor.run_chain(blocks)
+        exec_config = self.config.exec
+        return ExecOptions(
+            timeout=exec_config.timeout,
+            memory_mb=exec_config.memory_mb,
+            preload=tuple(exec_config.preload),
+            output_limit=exec_config.output_limit,
+            trace_apis=True,
+        )
+
+    def _key(self, blocks: list[CodeBlock]) -> str:
+        from curriculum_cli.cache import chain_key
+        from curriculum_cli.execute.runner import block_message
+
+        options = self._options()
+        return chain_key(
+            [block_message(block) for block in blocks],
+            {"timeout": options.timeout, "memory_mb": options.memory_mb, "preload": list(options.preload),
+             "output_limit": options.output_limit},
+        )
+
+    def _executor(self, slot: int) -> Any:
+        from curriculum_cli.execute.runner import Executor
+
+        while len(self._executors) <= slot:
+            self._executors.append(Executor(self._options()))
+        return self._executors[slot]
+
+    def _lookup(self, key: str) -> list[BlockResult] | None:
+        if key in self._done:
+            return self._done[key]
+        if self.cache is None:
+            return None
+        from curriculum_cli.cache import results_from_data
+
+        found = results_from_data(self.cache.load("exec", key))
+        if found is not None:
+            self._done[key] = found
+        return found
+
+    def _execute(self, slot: int, key: str, blocks: list[CodeBlock]) -> list[BlockResult]:
+        results: list[BlockResult] = []
+        for result in self._executor(slot).iter_chain(blocks):
+            results.append(result)
+            if self.progress is not None:
+                self.progress.advance("blocks")
+        self._done[key] = results
+        if self.cache is not None and _cacheable(results):
+            from curriculum_cli.cache import results_to_data
+
+            self.cache.store("exec", key, results_to_data(results))
         return results
 
+    def run_chain(self, blocks: list[CodeBlock]) -> list[BlockResult]:
+        key = self._key(blocks)
+        found = self._lookup(key)
+        if found is not None:
+            return found
+        return self._execute(0, key, blocks)
+
+    def prefetch(self, chains: list[list[CodeBlock]]) -> None:
+        """Run every chain not cached yet, on up to ``jobs`` executors; failures are left to ``run_chain``."""
+        import queue
+        import threading
+
+        todo: queue.Queue[tuple[str, list[CodeBlock]]] = queue.Queue()
+        keys: set[str] = set()
+        for blocks in chains:
+            key = self._key(blocks)
+            if key not in keys and self._lookup(key) is None:
+                keys.add(key)
+                todo.put((key, blocks))
+        if self.progress is not None:
+            self.progress.total("blocks", sum(len(blocks) for _, blocks in list(todo.queue)))
+        workers = min(self.jobs, todo.qsize())
+        if workers <= 1:
+            while not todo.empty():
+                self._try(0, *todo.get())
+            return
+
+        def work(slot: int) -> None:
+            while True:
+                try:
+                    key, blocks = todo.get_nowait()
+                except queue.Empty:
+                    return
+                self._try(slot, key, blocks)
+
+        for slot in range(workers):
+            self._executor(slot)  # created here, in order, not from the threads
+        threads = [threading.Thread(target=work, args=(slot,), daemon=True) for slot in range(workers)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+
+    def _try(self, slot: int, key: str, blocks: list[CodeBlock]) -> None:
+        try:
+            self._execute(slot, key, blocks)
+        except Exception:  # noqa: BLE001 - run_chain runs it again and reports the failure
+            self._done.pop(key, None)
+
     def close(self) -> None:
-        if self._executor is not None:
-            self._context.__exit__(None, None, None)
-            self._executor = None
+        executors, self._executors = self._executors, []
+        for executor in executors:
+            executor.close()
+
+
+def _cacheable(results: list[BlockResult]) -> bool:
+    """Only clean outcomes are kept: a timeout, memory or dead-worker result may depend on the machine's load."""
+    return bool(results) and all(r.status not in ("timeout", "memory", "not-run") for r in results)
 
 
 def executor_for(ctx: Any) -> ChainExecutor:
     service = ctx.services.get("executor")
     if service is None:
-        service = ctx.services["executor"] = ExecutorService(ctx.config)
+        service = ctx.services["executor"] = ExecutorService(
+            ctx.config, ctx.services.get("cache"), ctx.services.get("jobs", 1), ctx.services.get("progress")
+        )
     return service
+
+
+def prefetch(contexts: list[Any]) -> None:
+    """Run the code of every lesson in ``contexts`` up front, in parallel (``services["jobs"]``)."""
+    if not contexts or not contexts[0].config.exec.enabled:
+        return
+    chains = [artifact.blocks for ctx in contexts for artifact in lesson_artifacts(ctx) if artifact.blocks]
+    if chains:
+        service = executor_for(contexts[0])
+        if isinstance(service, ExecutorService):
+            service.prefetch(chains)
 
 
 # --------------------------------------------------------------------------- checks

@@ -191,7 +191,7 @@ class Executor:
         worker = self._require_worker()
         request = {
             "op": "chain",
-            "blocks": [_block_message(block) for block in blocks],
+            "blocks": [block_message(block) for block in blocks],
             "timeout": self.options.timeout,
             "memory_mb": self.options.memory_mb,
             "output_limit": self.options.output_limit,
@@ -301,7 +301,7 @@ class Executor:
                 pass
 
 
-def _block_message(block: CodeBlock) -> dict[str, Any]:
+def block_message(block: CodeBlock) -> dict[str, Any]:
     replaced = block.replacement is not None
     return {
         "path": block.path,

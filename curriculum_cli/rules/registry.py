@@ -17,6 +17,7 @@ RULE_MODULES: tuple[str, ...] = (
     "curriculum_cli.rules.writing",
     "curriculum_cli.rules.review",
     "curriculum_cli.rules.curriculum",
+    "curriculum_cli.rules.suppression",
 )
 
 
