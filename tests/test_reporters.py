@@ -97,7 +97,7 @@ def test_golden_inputs_cover_every_severity_and_a_frame() -> None:
     assert {f["severity"] for f in data["findings"]} == {"CRITICAL", "IMPROVEMENT", "POLISH"}
     text = (GOLDEN / "golden.txt").read_text(encoding="utf-8")
     assert "18 | print(x + z)" in text  # the notebook frame shows the cell's source line, not JSON
-    assert "8 |     total += m" in text  # a tab is shown as spaces
+    assert "8 |     total += totl" in text  # a tab is shown as spaces
 
 
 # ------------------------------------------------------------------ SARIF by structure

@@ -394,7 +394,7 @@ def classify_undefined(chain: Chain) -> None:
         items = by_block.get(index)
         if items:
             block = blocks[index]
-            candidates = [n for n in earlier | chain.static.local_defs if len(n) >= 3]
+            candidates = [n for n in earlier | info.bound | chain.static.local_defs if len(n) >= 3]
             for item in items:
                 close = difflib.get_close_matches(item.name, candidates, n=1, cutoff=0.8) if len(item.name) >= 3 else []
                 if close and close[0] != item.name:
