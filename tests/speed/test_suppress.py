@@ -31,7 +31,7 @@ A dash {DASH} here.
 Another {DASH} there.
 
 ```python
-print(y)
+import math; print(y)
 x = 1
 ```
 """
@@ -70,8 +70,8 @@ def test_tsx_comment(tmp_path: Path) -> None:
     text = (
         "export default function Lesson() {\n  return (\n    <div>\n"
         "      {/* curriculum: ignore[C102] */}\n"
-        '      <CodeBlock language="python" code={`print(y)\nx = 1`} />\n'
-        "      <CodeBlock language=\"python\" code={`print(z)`} />\n    </div>\n  );\n}\n"
+        '      <CodeBlock language="python" code={`import math; print(y)\nx = 1`} />\n'
+        "      <CodeBlock language=\"python\" code={`import math; print(z)`} />\n    </div>\n  );\n}\n"
     )
     path = _lesson(tmp_path, text, "Lesson.tsx")
     assert _codes(path) == [(7, "C102")]
