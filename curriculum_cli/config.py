@@ -39,13 +39,19 @@ class Layout(BaseModel):
     notebooks: list[str] = Field(default_factory=lambda: ["series-*/module-*/notebooks/*.ipynb"])
 
 
+#: Longest per-block wall-time limit accepted (seconds): one day.
+MAX_TIMEOUT = 86400.0
+
+
 class ExecConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     enabled: bool = True
-    #: Per-block wall-time limit in seconds.
-    timeout: float = 30.0
+    #: Per-block wall-time limit in seconds (finite, 0.1 to a day).
+    timeout: float = Field(default=30.0, ge=0.1, le=MAX_TIMEOUT, allow_inf_nan=False)
     memory_mb: int = 4096
+    #: Total size of the files a lesson may write, in MiB (its temp dir, /dev/shm aside).
+    disk_mb: int = Field(default=512, ge=1)
     #: Modules the worker imports once before forking a child per lesson.
     preload: list[str] = Field(default_factory=lambda: ["torch", "numpy"])
     #: Third-party packages assumed installed where lessons run; a missing one

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import math
 import os
 import sys
 from pathlib import Path
@@ -10,7 +11,7 @@ from typing import Annotated, Any
 
 import typer
 
-from curriculum_cli.config import Config
+from curriculum_cli.config import MAX_TIMEOUT, Config
 from curriculum_cli.errors import ConfigError
 from curriculum_cli.findings import Severity
 from curriculum_cli.load.files import atomic_write
@@ -52,8 +53,22 @@ FailOnOption = Annotated[
     typer.Option("--fail-on", help="Lowest severity that makes the exit code 1 [default: improvement]."),
 ]
 NoExecOption = Annotated[bool, typer.Option("--no-exec", help="Do not execute code blocks (static checks only).")]
+
+
+def _finite_timeout(value: float | None) -> float | None:
+    """``--timeout``: a finite number of seconds, at least 0.1 (``inf``, ``nan``, ``1e400`` are usage errors)."""
+    if value is None:
+        return None
+    if not math.isfinite(value) or not 0.1 <= value <= MAX_TIMEOUT:
+        raise typer.BadParameter(f"{value!r} is not a number of seconds between 0.1 and {MAX_TIMEOUT:g}")
+    return value
+
+
 TimeoutOption = Annotated[
-    float | None, typer.Option("--timeout", min=0.1, help="Per-block wall-time limit in seconds [default: 30].")
+    float | None,
+    typer.Option(
+        "--timeout", callback=_finite_timeout, help="Per-block wall-time limit in seconds [default: 30]."
+    ),
 ]
 CheckFormatOption = Annotated[
     CheckFormat, typer.Option("--format", "-f", help="Output format: text, json, json-lines, sarif, github or junit.")

@@ -287,8 +287,11 @@ def _save_named_file(block: dict[str, Any]) -> None:
 class Chain:
     """One lesson: blocks run in order in one ``__main__`` namespace."""
 
-    def __init__(self, request: dict[str, Any], fd: int, capture_fd: int | None) -> None:
+    def __init__(
+        self, request: dict[str, Any], fd: int, capture_fd: int | None, seal: _protocol.Seal | None = None
+    ) -> None:
         self.blocks: list[dict[str, Any]] = request["blocks"]
+        self._seal = seal
         self.limit = int(request["output_limit"])
         self.trace = bool(request["trace_apis"])
         self.fd = fd
@@ -308,11 +311,11 @@ class Chain:
     def run(self) -> None:
         pid = os.getpid()
         for position, block in enumerate(self.blocks):
-            _protocol.send(self.fd, {"t": "begin", "i": position})
+            _protocol.send(self.fd, {"t": "begin", "i": position}, self._seal)
             result = self.run_block(block)
             if os.getpid() != pid:
                 os._exit(0)  # a process the lesson forked fell through: only the chain reports
-            _protocol.send(self.fd, {"t": "result", "i": position, **result})
+            _protocol.send(self.fd, {"t": "result", "i": position, **result}, self._seal)
 
     def run_block(self, block: dict[str, Any]) -> dict[str, Any]:
         _save_named_file(block)

@@ -6,11 +6,21 @@ produced by a process running untrusted lesson code, and unpickling them would
 hand that code the linter process.  Readers never trust a length above
 :data:`MAX_MESSAGE`.
 
+Messages from a chain process are also *sealed*: a 32-byte HMAC-SHA256 tag
+over a sequence number and the body, under a per-chain key the worker made
+(:class:`Seal`).  Bytes the lesson writes into the pipe itself (through
+``/proc/self/fd`` or a stray descriptor) fail the check, and the worker then
+trusts nothing more from that chain.  Lesson code that digs the key out of its
+own process memory could still seal a message; the worker also rejects
+duplicates, out-of-order results and anything after ``done``.
+
 Standard library only: the worker imports this before any preload.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import os
 import struct
@@ -18,20 +28,47 @@ from typing import Any
 
 MAX_MESSAGE = 64 * 1024 * 1024
 _HEADER = struct.Struct(">I")
+_TAG = 32
+
+
+class Seal:
+    """One direction of one chain: tags outgoing bodies, or checks incoming ones, in sequence."""
+
+    def __init__(self, key: bytes) -> None:
+        self._key = key
+        self._sequence = 0
+
+    def _tag(self, body: bytes) -> bytes:
+        tag = hmac.new(self._key, self._sequence.to_bytes(8, "big") + body, hashlib.sha256).digest()
+        self._sequence += 1
+        return tag
+
+    def seal(self, body: bytes) -> bytes:
+        return self._tag(body) + body
+
+    def open(self, payload: bytes) -> bytes:
+        if len(payload) < _TAG:
+            raise ProtocolError("a message without its seal")
+        tag, body = payload[:_TAG], payload[_TAG:]
+        if not hmac.compare_digest(tag, self._tag(body)):
+            raise ProtocolError("a message whose seal does not match (written by the lesson code?)")
+        return body
 
 
 class ProtocolError(Exception):
     """The other end sent something that is not a message."""
 
 
-def encode(message: dict[str, Any]) -> bytes:
+def encode(message: dict[str, Any], seal: Seal | None = None) -> bytes:
     body = json.dumps(message, separators=(",", ":"), default=_fallback).encode()
+    if seal is not None:
+        body = seal.seal(body)
     return _HEADER.pack(len(body)) + body
 
 
-def send(fd: int, message: dict[str, Any]) -> None:
+def send(fd: int, message: dict[str, Any], seal: Seal | None = None) -> None:
     """Write one message; raises OSError (e.g. BrokenPipeError) if the reader is gone."""
-    view = memoryview(encode(message))
+    view = memoryview(encode(message, seal))
     while view:
         written = os.write(fd, view)
         view = view[written:]
@@ -40,8 +77,9 @@ def send(fd: int, message: dict[str, Any]) -> None:
 class Reader:
     """Incremental decoder: feed bytes in, take whole messages out."""
 
-    def __init__(self) -> None:
+    def __init__(self, seal: Seal | None = None) -> None:
         self._buffer = bytearray()
+        self._seal = seal
 
     def feed(self, data: bytes) -> None:
         self._buffer += data
@@ -58,6 +96,8 @@ class Reader:
             return None
         body = bytes(self._buffer[_HEADER.size : end])
         del self._buffer[:end]
+        if self._seal is not None:
+            body = self._seal.open(body)
         try:
             message = json.loads(body)
         except ValueError as error:

@@ -1,64 +1,100 @@
 """What the chain process does to itself before any lesson code runs.
 
-Every step is best effort and reports whether it took effect; the runner
-records that in :attr:`Executor.sandbox`.  On Linux, in order:
+Two modes, chosen per chain by what the kernel permits (``CURRICULUM_EXEC_NO_NAMESPACES=1``
+forces the second, for tests):
 
-``own session``
-    ``setsid`` so the whole chain (and anything it spawns without leaving the
-    session) dies with one ``killpg``; ``PR_SET_PDEATHSIG`` so it dies with
-    the worker, and the worker with the linter.
-``pid namespace``
-    ``unshare(CLONE_NEWPID)`` (needs root or user namespaces): the lesson runs
-    as PID 1 of its own namespace, so when it ends the kernel kills every
-    process it started, even ones that called ``setsid``.  Without it the
-    worker, a child subreaper, kills orphans by walking ``/proc``.
-``net namespace``
-    ``unshare(CLONE_NEWNET)``: no interfaces at all.  Without it, Python-level
-    ``socket`` connects and name lookups raise
-    ``OSError("network disabled by curriculum")`` (C extensions that open
-    their own sockets are then *not* stopped).
-``no capabilities``
-    when running as root, every capability is dropped (the uid stays 0 so the
-    interpreter's root-owned files stay readable): the lesson cannot
-    ``setns`` out of its namespaces nor ignore ``RLIMIT_NPROC``.
-``rlimits``
-    ``RLIMIT_AS`` = the preloaded size + ``memory_mb``; ``RLIMIT_CORE`` 0;
-    ``RLIMIT_FSIZE`` 256 MiB; ``RLIMIT_NPROC`` = the user's processes + 256
-    (a fork bomb stalls, then times out).
-``landlock``
-    Linux >= 5.13: writes, creations and deletions are allowed only beneath
-    the chain's temporary directory, ``/dev`` and ``/dev/shm``; with Landlock
-    ABI >= 4 and no net namespace, TCP connect/bind is denied too.  Without
-    Landlock, writes elsewhere are *not* prevented (only discouraged: cwd,
-    HOME, TMPDIR and the usual cache variables point into the temp dir).
+**Namespaces** (root, or a user allowed user namespaces).  The keeper enters
+new user (when not root), mount, PID, network, IPC and UTS namespaces and
+forks the chain process, PID 1 of its namespace.  That process then builds
+its own view of the file system (:func:`build_filesystem`): every mount
+read-only, nosuid and nodev; a fresh ``/proc``; a ``/dev`` holding only
+null, zero, full, random and urandom; a private ``/dev/shm``; the working
+directory a tmpfs of ``disk_mb`` MiB that vanishes with the namespace.  No
+network interface but a down loopback; at most :data:`PROCESS_LIMIT`
+processes (the namespace's own ``pid_max``); when PID 1 ends the kernel kills
+every process it started.
 
-Not enforced: reading files the user can read, CPU use other than the
-wall-time limit, GPU use, and anything root could undo from inside (the
-lesson runs with the linter's uid).
+**No namespaces** (a user without user namespaces).  Landlock confines
+writes, creations and deletions to the working directory (plus writes to
+/dev/null, /dev/zero, /dev/full); a seccomp filter refuses every socket (so
+no TCP, UDP, DNS or host Unix socket) and every chmod, chown, utime and
+setxattr; the worker, a child subreaper, kills what the chain leaves behind;
+``RLIMIT_NPROC`` bounds processes for a non-root user (it does not bind root:
+no process limit is claimed then); the worker polls the working directory
+against ``disk_mb``.
+
+In both modes: ``setsid``; ``PR_SET_PDEATHSIG``; every capability dropped;
+a seccomp filter refusing Unix sockets, ``ptrace``, ``process_vm_*``, keyrings,
+``bpf``, ``perf_event_open``, ``userfaultfd``, io_uring, new namespaces and
+mounts; rlimits (``RLIMIT_AS`` = the preloaded size + ``memory_mb``, no core
+files, ``RLIMIT_FSIZE`` = min(256 MiB, ``disk_mb``)).  Each step reports
+whether it took effect; :func:`missing_guarantees` names what a chain lacks,
+and the chain process then refuses to run any lesson code (rule C307).
+
+Not enforced in either mode: reading files the user can read, CPU use other
+than the wall-time limit, GPU use.
 """
 
 from __future__ import annotations
 
 import ctypes
+import errno
 import os
 import resource
 import signal
 import socket
+import struct
 import sys
 import tempfile
 from typing import Any
 
-CLONE_NEWNET = 0x40000000
+CLONE_NEWNS = 0x00020000
+CLONE_NEWUTS = 0x04000000
+CLONE_NEWIPC = 0x08000000
+CLONE_NEWUSER = 0x10000000
 CLONE_NEWPID = 0x20000000
+CLONE_NEWNET = 0x40000000
+CLONE_NEWCGROUP = 0x02000000
+_NAMESPACES = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS
 _PR_SET_PDEATHSIG = 1
-_PR_SET_NO_NEW_PRIVS = 38
-_PR_SET_CHILD_SUBREAPER = 36
+_PR_SET_SECCOMP = 22
 _PR_CAPBSET_DROP = 24
+_PR_SET_CHILD_SUBREAPER = 36
+_PR_SET_NO_NEW_PRIVS = 38
 _CAPABILITY_VERSION_3 = 0x20080522
 _FILE_SIZE_LIMIT = 256 * 1024 * 1024
-_SYSCALLS = {  # landlock_create_ruleset, landlock_add_rule, landlock_restrict_self
-    "x86_64": (444, 445, 446),
-    "aarch64": (444, 445, 446),
+#: Most processes a chain may have at once in namespace mode (the kernel's minimum pid_max is 301).
+PROCESS_LIMIT = 400
+#: Size of the private /dev/shm in namespace mode, in MiB.
+SHM_MB = 64
+#: The devices lesson code gets (character devices only, bound from the host).
+DEVICES = ("null", "zero", "full", "random", "urandom")
+_WRITABLE_DEVICES = ("/dev/null", "/dev/zero", "/dev/full")
+
+_MS_RDONLY, _MS_NOSUID, _MS_NODEV, _MS_NOEXEC = 1, 2, 4, 8
+_MS_BIND, _MS_REC, _MS_PRIVATE = 4096, 16384, 1 << 18
+_MOUNT_ATTR_RDONLY, _MOUNT_ATTR_NOSUID, _MOUNT_ATTR_NODEV = 1, 2, 4
+_AT_FDCWD, _AT_RECURSIVE = -100, 0x8000
+
+#: Per architecture: audit arch, x32 bit, and the syscall numbers the filters name.
+_ARCH: dict[str, dict[str, Any]] = {
+    "x86_64": {
+        "audit": 0xC000003E, "x32": 0x40000000,
+        "landlock": (444, 445, 446), "mount_setattr": 442,
+        "socket": 41, "clone": 56, "clone3": 435,
+        "denied": (101, 310, 311, 248, 249, 250, 321, 298, 323, 425, 426, 427, 272, 308,
+                   165, 166, 155, 428, 429, 430, 431, 432, 433, 442, 304, 246, 175, 313, 176),
+        "metadata": (90, 91, 92, 93, 94, 132, 235, 261, 260, 268, 280, 452,
+                     188, 189, 190, 197, 198, 199, 463, 466),
+    },
+    "aarch64": {
+        "audit": 0xC00000B7, "x32": None,
+        "landlock": (444, 445, 446), "mount_setattr": 442,
+        "socket": 198, "clone": 220, "clone3": 435,
+        "denied": (117, 270, 271, 217, 218, 219, 280, 241, 282, 425, 426, 427, 97, 268,
+                   40, 39, 41, 428, 429, 430, 431, 432, 433, 442, 265, 104, 105, 273, 106),
+        "metadata": (52, 53, 54, 55, 88, 452, 5, 6, 7, 14, 15, 16, 463, 466),
+    },
 }
 
 _libc: Any = None
@@ -71,6 +107,10 @@ def libc() -> Any:
     return _libc
 
 
+def _arch() -> dict[str, Any] | None:
+    return _ARCH.get(os.uname().machine) if sys.platform.startswith("linux") else None
+
+
 def _prctl(option: int, value: int) -> bool:
     if not sys.platform.startswith("linux"):
         return False
@@ -80,8 +120,8 @@ def _prctl(option: int, value: int) -> bool:
         return False
 
 
-def die_with_parent() -> bool:
-    return _prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+def die_with_parent(signal_number: int = signal.SIGKILL) -> bool:
+    return _prctl(_PR_SET_PDEATHSIG, signal_number)
 
 
 def become_subreaper() -> bool:
@@ -97,26 +137,112 @@ def unshare(flags: int) -> bool:
         return False
 
 
-def isolate_namespaces() -> dict[str, bool]:
-    """Enter new PID and network namespaces where permitted.
+def namespaces_forced_off() -> bool:
+    return bool(os.environ.get("CURRICULUM_EXEC_NO_NAMESPACES"))
 
-    ``CURRICULUM_EXEC_NO_NAMESPACES=1`` skips them (tests of the fallbacks).
+
+def isolate_namespaces() -> bool:
+    """In the keeper: enter new mount, PID, network, IPC, UTS (and, not as root, user) namespaces.
+
+    All or nothing: True when every one was entered (the next child is PID 1).
     """
-    if os.environ.get("CURRICULUM_EXEC_NO_NAMESPACES"):
-        return {"pid_namespace": False, "net_namespace": False}
-    if unshare(CLONE_NEWPID | CLONE_NEWNET):
-        return {"pid_namespace": True, "net_namespace": True}
-    return {"pid_namespace": unshare(CLONE_NEWPID), "net_namespace": unshare(CLONE_NEWNET)}
+    if namespaces_forced_off() or not sys.platform.startswith("linux"):
+        return False
+    if os.geteuid() != 0:
+        uid, gid = os.geteuid(), os.getegid()
+        if not unshare(CLONE_NEWUSER):
+            return False
+        try:
+            _write("/proc/self/setgroups", "deny")
+            _write("/proc/self/uid_map", f"{uid} {uid} 1")
+            _write("/proc/self/gid_map", f"{gid} {gid} 1")
+        except OSError:
+            return False
+    return unshare(_NAMESPACES)
+
+
+def _write(path: str, text: str) -> None:
+    with open(path, "w", encoding="ascii") as handle:
+        handle.write(text)
+
+
+# -- the file system of namespace mode ------------------------------------------
+
+
+def _mount(source: str | None, target: str, fstype: str | None, flags: int, data: str | None = None) -> None:
+    if libc().mount(_bytes(source), target.encode(), _bytes(fstype), flags, _bytes(data)) != 0:
+        number = ctypes.get_errno()
+        raise OSError(number, f"mount {target}: {os.strerror(number)}")
+
+
+def _bytes(value: str | None) -> bytes | None:
+    return value.encode() if value is not None else None
+
+
+def _mount_setattr(path: str, recursive: bool, set_flags: int, clear_flags: int) -> None:
+    arch = _arch()
+    if arch is None:
+        raise OSError(errno.ENOSYS, "mount_setattr is not known on this architecture")
+    attr = struct.pack("=QQQQ", set_flags, clear_flags, 0, 0)
+    buffer = ctypes.create_string_buffer(attr, len(attr))
+    flags = _AT_RECURSIVE if recursive else 0
+    if libc().syscall(arch["mount_setattr"], _AT_FDCWD, path.encode(), flags, buffer, len(attr)) != 0:
+        number = ctypes.get_errno()
+        raise OSError(number, f"mount_setattr {path}: {os.strerror(number)}")
+
+
+def build_filesystem(workdir: str, disk_mb: int) -> str | None:
+    """In PID 1 of new namespaces: the read-only view described above. None, or why it failed."""
+    try:
+        _mount(None, "/", None, _MS_REC | _MS_PRIVATE)
+        devices = {name: os.open(f"/dev/{name}", os.O_PATH | os.O_CLOEXEC) for name in DEVICES}
+        try:
+            _mount("tmpfs", "/dev", "tmpfs", _MS_NOSUID | _MS_NOEXEC, "size=64k,nr_inodes=64,mode=755")
+            for name, fd in devices.items():
+                os.close(os.open(f"/dev/{name}", os.O_CREAT | os.O_WRONLY, 0o666))
+                _mount(f"/proc/self/fd/{fd}", f"/dev/{name}", None, _MS_BIND)
+        finally:
+            for fd in devices.values():
+                os.close(fd)
+        for name, target in (("fd", "/proc/self/fd"), ("stdin", "/proc/self/fd/0"),
+                             ("stdout", "/proc/self/fd/1"), ("stderr", "/proc/self/fd/2")):
+            os.symlink(target, f"/dev/{name}")
+        os.mkdir("/dev/shm", 0o1777)
+        _mount("proc", "/proc", "proc", _MS_NOSUID | _MS_NODEV | _MS_NOEXEC)
+        _set_pid_max()
+        _mount_setattr("/", True, _MOUNT_ATTR_RDONLY | _MOUNT_ATTR_NOSUID | _MOUNT_ATTR_NODEV, 0)
+        _mount_setattr("/dev", True, 0, _MOUNT_ATTR_NODEV)
+        _mount("tmpfs", "/dev/shm", "tmpfs", _MS_NOSUID | _MS_NODEV, f"size={SHM_MB}m,mode=1777")
+        _mount("tmpfs", workdir, "tmpfs", _MS_NOSUID | _MS_NODEV, f"size={max(disk_mb, 1)}m,mode=700")
+    except OSError as error:
+        return str(error)
+    return None
+
+
+def _set_pid_max() -> None:
+    """The namespace's own pid_max (Linux >= 6.14): a cap on processes that binds root too."""
+    _write("/proc/sys/kernel/pid_max", str(PROCESS_LIMIT))
+
+
+def process_limit_in_namespace() -> bool:
+    try:
+        with open("/proc/sys/kernel/pid_max", encoding="ascii") as handle:
+            return int(handle.read()) <= PROCESS_LIMIT
+    except (OSError, ValueError):
+        return False
+
+
+# -- capabilities, limits, environment -----------------------------------------
 
 
 def drop_capabilities() -> bool:
-    """As root: give up every capability (kept: uid 0, so root-owned files stay readable).
+    """Give up every capability (the uid stays, so readable files stay readable).
 
-    Without capabilities the lesson cannot leave its namespaces (``setns``),
-    remount, load modules, or ignore RLIMIT_NPROC; files stay protected by
-    Landlock and ownership.  Must run after the namespaces are entered.
+    Without capabilities the lesson cannot leave its namespaces, remount,
+    load modules, or open devices it does not own.  Not needed (and a no-op)
+    for a non-root user outside a user namespace.
     """
-    if os.geteuid() != 0 or not sys.platform.startswith("linux"):
+    if not sys.platform.startswith("linux"):
         return False
     try:
         c = libc()
@@ -129,16 +255,16 @@ def drop_capabilities() -> bool:
         return False
 
 
-def limit_resources(memory_mb: int | None, capabilities_dropped: bool = False) -> dict[str, bool]:
-    applied = {"memory_limit": False, "nproc_limit": False}
+def limit_resources(memory_mb: int | None, disk_mb: int, in_namespace: bool) -> dict[str, bool]:
+    applied = {"memory_limit": False, "nproc_limit": in_namespace and process_limit_in_namespace()}
     _set_limit(resource.RLIMIT_CORE, 0)
-    _set_limit(resource.RLIMIT_FSIZE, _FILE_SIZE_LIMIT)
+    _set_limit(resource.RLIMIT_FSIZE, min(_FILE_SIZE_LIMIT, disk_mb * 1024 * 1024))
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails, not kills
     if memory_mb:
         applied["memory_limit"] = _set_limit(
             resource.RLIMIT_AS, _address_space() + memory_mb * 1024 * 1024
         )
-    if os.geteuid() != 0 or capabilities_dropped:
+    if os.getuid() != 0 and not applied["nproc_limit"]:  # RLIMIT_NPROC never binds uid 0
         applied["nproc_limit"] = _set_limit(resource.RLIMIT_NPROC, _own_processes() + 256)
     return applied
 
@@ -209,7 +335,7 @@ def point_environment(workdir: str) -> None:
 
 
 def deny_network_in_python() -> None:
-    """Fallback when no net namespace: refuse non-local sockets in Python code."""
+    """Friendly errors for Python-level connects and lookups (the kernel refuses anyway)."""
 
     def refuse(*args: object, **kwargs: object) -> Any:
         raise OSError(101, "network disabled by curriculum")
@@ -234,6 +360,58 @@ def deny_network_in_python() -> None:
     socket.create_connection = refuse
 
 
+# -- seccomp ------------------------------------------------------------------
+
+_BPF_LD_W_ABS, _BPF_JEQ, _BPF_JGE, _BPF_JSET, _BPF_RET = 0x20, 0x15, 0x35, 0x45, 0x06
+_RET_ALLOW, _RET_ERRNO, _RET_KILL_PROCESS = 0x7FFF0000, 0x00050000, 0x80000000
+_AF_UNIX = 1
+_NEW_NAMESPACE_FLAGS = _NAMESPACES | CLONE_NEWUSER | CLONE_NEWCGROUP
+
+
+def _seccomp_program(arch: dict[str, Any], strict: bool) -> list[tuple[int, int, int, int]]:
+    """A classic BPF filter: allow everything but what the docstring of this module lists."""
+    program = [(_BPF_LD_W_ABS, 0, 0, 4), (_BPF_JEQ, 1, 0, arch["audit"]), (_BPF_RET, 0, 0, _RET_KILL_PROCESS),
+               (_BPF_LD_W_ABS, 0, 0, 0)]
+    if arch["x32"]:
+        program += [(_BPF_JGE, 0, 1, arch["x32"]), (_BPF_RET, 0, 0, _RET_ERRNO | errno.ENOSYS)]
+    denied = [(nr, errno.EPERM) for nr in arch["denied"]] + [(arch["clone3"], errno.ENOSYS)]
+    if strict:
+        denied += [(nr, errno.EPERM) for nr in arch["metadata"]] + [(arch["socket"], errno.EACCES)]
+    for nr, number in denied:
+        program += [(_BPF_JEQ, 0, 1, nr), (_BPF_RET, 0, 0, _RET_ERRNO | number)]
+    if not strict:  # socket(AF_UNIX, ...) refused: no host Unix socket (socketpair stays allowed)
+        program += [(_BPF_JEQ, 0, 4, arch["socket"]), (_BPF_LD_W_ABS, 0, 0, 16), (_BPF_JEQ, 0, 1, _AF_UNIX),
+                    (_BPF_RET, 0, 0, _RET_ERRNO | errno.EACCES), (_BPF_RET, 0, 0, _RET_ALLOW)]
+    program += [(_BPF_JEQ, 0, 4, arch["clone"]), (_BPF_LD_W_ABS, 0, 0, 16), (_BPF_JSET, 0, 1, _NEW_NAMESPACE_FLAGS),
+                (_BPF_RET, 0, 0, _RET_ERRNO | errno.EPERM), (_BPF_RET, 0, 0, _RET_ALLOW)]
+    program.append((_BPF_RET, 0, 0, _RET_ALLOW))
+    return program
+
+
+class _SockFilter(ctypes.Structure):
+    _fields_ = [("code", ctypes.c_uint16), ("jt", ctypes.c_uint8), ("jf", ctypes.c_uint8), ("k", ctypes.c_uint32)]
+
+
+class _SockFprog(ctypes.Structure):
+    _fields_ = [("len", ctypes.c_uint16), ("filter", ctypes.POINTER(_SockFilter))]
+
+
+def install_seccomp(strict: bool) -> bool:
+    """Install the filter (``strict`` in no-namespace mode: no sockets, no metadata changes)."""
+    arch = _arch()
+    if arch is None:
+        return False
+    program = _seccomp_program(arch, strict)
+    filters = (_SockFilter * len(program))(*(_SockFilter(*instruction) for instruction in program))
+    fprog = _SockFprog(len(program), filters)
+    if not _prctl(_PR_SET_NO_NEW_PRIVS, 1):
+        return False
+    try:
+        return libc().prctl(_PR_SET_SECCOMP, 2, ctypes.byref(fprog), 0, 0) == 0  # SECCOMP_MODE_FILTER
+    except (OSError, AttributeError):
+        return False
+
+
 # -- Landlock -----------------------------------------------------------------
 
 _FS_WRITE_FILE = 1 << 1
@@ -256,12 +434,12 @@ class _PathBeneathAttr(ctypes.Structure):
 
 
 def confine_writes(workdir: str, deny_tcp: bool) -> dict[str, bool]:
-    """Landlock: writes only beneath ``workdir`` (and /dev); optionally no TCP."""
-    numbers = _SYSCALLS.get(os.uname().machine) if sys.platform.startswith("linux") else None
+    """Landlock: writes only beneath ``workdir`` (and into /dev/null, /dev/zero, /dev/full)."""
+    arch = _arch()
     result = {"landlock_fs": False, "landlock_net": False}
-    if not numbers:
+    if arch is None:
         return result
-    create, add_rule, restrict = numbers
+    create, add_rule, restrict = arch["landlock"]
     syscall = libc().syscall
     abi = syscall(create, None, 0, 1)  # LANDLOCK_CREATE_RULESET_VERSION
     if abi < 1:
@@ -275,9 +453,10 @@ def confine_writes(workdir: str, deny_tcp: bool) -> dict[str, bool]:
     ruleset = syscall(create, ctypes.byref(attr), size, 0)
     if ruleset < 0:
         return result
+    file_access = _FS_WRITE_FILE | (access & _FS_TRUNCATE)
     try:
-        for path, allowed in ((workdir, access), ("/dev", _FS_WRITE_FILE | (access & _FS_TRUNCATE)),
-                              ("/dev/shm", access)):
+        rules = [(workdir, access)] + [(device, file_access) for device in _WRITABLE_DEVICES]
+        for path, allowed in rules:
             try:
                 fd = os.open(path, os.O_PATH | os.O_CLOEXEC)
             except OSError:
@@ -293,3 +472,15 @@ def confine_writes(workdir: str, deny_tcp: bool) -> dict[str, bool]:
     finally:
         os.close(ruleset)
     return {"landlock_fs": True, "landlock_net": bool(net)}
+
+
+#: What each mode must establish before lesson code runs (else: C307, nothing runs).
+REQUIRED = {
+    True: ("read_only_fs", "net_namespace", "pid_namespace", "seccomp", "capabilities_dropped"),
+    False: ("landlock_fs", "seccomp"),
+}
+
+
+def missing_guarantees(info: dict[str, Any]) -> list[str]:
+    """The measures this chain's mode requires but did not get."""
+    return [name for name in REQUIRED[bool(info.get("namespaces"))] if not info.get(name)]

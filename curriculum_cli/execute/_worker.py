@@ -18,8 +18,10 @@ Started by :mod:`runner` as ``python -c BOOT <root> <command fd> <result fd>``.
 
 from __future__ import annotations
 
+import fcntl
 import gc
 import importlib
+import math
 import os
 import resource
 import select
@@ -36,16 +38,40 @@ from curriculum_cli.execute import _child, _protocol, _sandbox
 
 #: Slack for starting the chain process before the first block's clock runs.
 _STARTUP_SLACK = 10.0
+#: How often the worker measures the files a chain wrote (seconds).
+_DISK_POLL = 0.25
 _THREAD_VARIABLES = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS", "NUMEXPR_NUM_THREADS")
+
+
+class _Stop(BaseException):
+    """SIGTERM (also sent when the linter dies): clean up and leave."""
+
+
+def _stop(_signal: int, _frame: object) -> None:
+    raise _Stop
 
 
 def main(argv: list[str]) -> None:
     command_fd, result_fd = int(argv[0]), int(argv[1])
-    _sandbox.die_with_parent()
+    signal.signal(signal.SIGTERM, _stop)
+    _sandbox.die_with_parent(signal.SIGTERM)  # the linter died: clean up the temp dir, then go
     _sandbox.become_subreaper()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # no core files from crashing lessons
     sys.path[:] = [entry for entry in sys.path if entry not in ("", ".")]
+    lock = None
+    try:
+        lock = _claim_temp_dir()
+        _loop(command_fd, result_fd)
+    except _Stop:
+        pass
+    finally:
+        if lock is not None:
+            _release_temp_dir(lock)
+    os._exit(0)  # skip interpreter teardown (torch's takes a while); nothing to flush
+
+
+def _loop(command_fd: int, result_fd: int) -> None:
     reader = _protocol.Reader()
     start = _protocol.receive(command_fd, reader)
     if start is None:
@@ -60,7 +86,81 @@ def main(argv: list[str]) -> None:
         except Exception:
             outcome = {"failure": {"status": "not-run", "reason": "executor error: " + traceback.format_exc()[-2000:]}}
         _protocol.send(result_fd, {"t": "end", **outcome})
-    os._exit(0)  # skip interpreter teardown (torch's takes a while); nothing to flush
+
+
+# -- temp dirs: curriculum-exec-<worker pid>-XXXX, owned while <pid>.lock is locked ----------
+
+_PREFIX = "curriculum-exec-"
+
+
+def _claim_temp_dir() -> tuple[int, str]:
+    """Lock this worker's lock file, then remove what dead workers left behind."""
+    root = tempfile.gettempdir()
+    path = os.path.join(root, f"{_PREFIX}{os.getpid()}.lock")
+    fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC | os.O_NOFOLLOW, 0o600)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    _sweep(root)
+    return fd, path
+
+
+def _release_temp_dir(lock: tuple[int, str]) -> None:
+    fd, path = lock
+    for leftover in _owned_by(tempfile.gettempdir(), os.getpid()):
+        shutil.rmtree(leftover, onerror=_force_remove)
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
+    os.close(fd)
+
+
+def _owned_by(root: str, pid: int) -> list[str]:
+    try:
+        names = os.listdir(root)
+    except OSError:
+        return []
+    return [os.path.join(root, name) for name in names if name.startswith(f"{_PREFIX}{pid}-")]
+
+
+def _sweep(root: str) -> None:
+    """Remove the dirs of workers that are gone: their lock is free and their pid is dead."""
+    try:
+        names = os.listdir(root)
+    except OSError:
+        return
+    for name in names:
+        if not (name.startswith(_PREFIX) and name.endswith(".lock")):
+            continue
+        pid_text = name[len(_PREFIX):-len(".lock")]
+        if not pid_text.isdigit() or int(pid_text) == os.getpid() or _alive(int(pid_text)):
+            continue
+        path = os.path.join(root, name)
+        try:
+            fd = os.open(path, os.O_RDWR | os.O_CLOEXEC | os.O_NOFOLLOW)
+        except OSError:
+            continue
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            continue  # its owner still holds it
+        for leftover in _owned_by(root, int(pid_text)):
+            shutil.rmtree(leftover, onerror=_force_remove)
+        try:
+            os.unlink(path)
+        except OSError:
+            pass
+        os.close(fd)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _preload(names: list[str], trace: bool) -> tuple[list[str], list[str]]:
@@ -85,7 +185,11 @@ def _preload(names: list[str], trace: bool) -> tuple[list[str], list[str]]:
 
 
 def _run_chain(request: dict[str, Any], result_fd: int, private: tuple[int, ...]) -> dict[str, Any]:
-    workdir = tempfile.mkdtemp(prefix="curriculum-exec-")
+    timeout = float(request["timeout"])
+    if not math.isfinite(timeout) or timeout <= 0:
+        raise ValueError(f"the block timeout must be a positive number of seconds, not {timeout!r}")
+    workdir = tempfile.mkdtemp(prefix=f"{_PREFIX}{os.getpid()}-")
+    key = os.urandom(32)
     read_end, write_end = os.pipe()
     keeper = os.fork()
     if keeper == 0:
@@ -94,33 +198,37 @@ def _run_chain(request: dict[str, Any], result_fd: int, private: tuple[int, ...]
             os.close(read_end)
             for fd in private:
                 os.close(fd)
-            code = _keep_chain(request, write_end, workdir)
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            code = _keep_chain(request, write_end, workdir, key)
         finally:
             os._exit(code)
     os.close(write_end)
+    reaped = False
     try:
-        return _supervise(keeper, read_end, request, result_fd)
+        outcome = _supervise(keeper, read_end, request, result_fd, _protocol.Seal(key), workdir)
+        reaped = True
+        return outcome
     finally:
-        # The keeper is reaped by now (or killed and left to _reap_all): never
-        # signal its pid again, the number may already belong to someone else.
+        # Once reaped, never signal the keeper's pid again: the number may belong to someone else.
+        if not reaped:
+            _kill(keeper)
         os.close(read_end)
         _reap_all()
         shutil.rmtree(workdir, onerror=_force_remove)
 
 
-def _keep_chain(request: dict[str, Any], fd: int, workdir: str) -> int:
+def _keep_chain(request: dict[str, Any], fd: int, workdir: str, key: bytes) -> int:
     """In the keeper: enter namespaces, fork the chain process, mirror how it ends."""
     os.setsid()
     _sandbox.die_with_parent()
-    namespaces = _sandbox.isolate_namespaces()
-    if not namespaces["pid_namespace"]:
-        return _chain_process(request, fd, workdir, namespaces)
+    if not _sandbox.isolate_namespaces():
+        return _chain_process(request, fd, workdir, False, key)
     chain = os.fork()
     if chain == 0:
         code = 70
         try:
             _sandbox.die_with_parent()
-            code = _chain_process(request, fd, workdir, namespaces)
+            code = _chain_process(request, fd, workdir, True, key)
         finally:
             os._exit(code)
     os.close(fd)
@@ -140,35 +248,55 @@ def _keep_chain(request: dict[str, Any], fd: int, workdir: str) -> int:
     return os.waitstatus_to_exitcode(status) if os.WIFEXITED(status) else 70
 
 
-def _chain_process(request: dict[str, Any], fd: int, workdir: str, namespaces: dict[str, bool]) -> int:
+def _chain_process(request: dict[str, Any], fd: int, workdir: str, in_namespace: bool, key: bytes) -> int:
     """Sandbox this process, run the chain, report. Returns the exit code."""
     signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    seal = _protocol.Seal(key)
+    del key
+    disk_mb = int(request.get("disk_mb") or 512)
+    info: dict[str, Any] = _isolate(workdir, disk_mb, in_namespace)
     capture = _redirect_output(workdir)
     _sandbox.point_environment(workdir)
-    info: dict[str, Any] = dict(namespaces)
-    if not namespaces["net_namespace"]:
-        _sandbox.deny_network_in_python()
-    info.update(_sandbox.confine_writes(workdir, deny_tcp=not namespaces["net_namespace"]))
+    _sandbox.deny_network_in_python()  # friendly errors; the kernel refuses anyway
+    if not info["namespaces"]:
+        info.update(_sandbox.confine_writes(workdir, deny_tcp=True))
     torch = sys.modules.get("torch")
     if torch is not None:
         torch.set_num_threads(1)
     info["capabilities_dropped"] = _sandbox.drop_capabilities()
     _sandbox.die_with_parent()  # credential changes may clear it
-    info.update(_sandbox.limit_resources(request.get("memory_mb"), info["capabilities_dropped"]))
+    info.update(_sandbox.limit_resources(request.get("memory_mb"), disk_mb, info["namespaces"]))
+    info["seccomp"] = _sandbox.install_seccomp(strict=not info["namespaces"])
+    missing = _sandbox.missing_guarantees(info)
     try:
-        _protocol.send(fd, {"t": "sandbox", "info": info})
-        _child.Chain(request, fd, capture).run()
-        _protocol.send(fd, {"t": "done"})
+        _protocol.send(fd, {"t": "sandbox", "info": info}, seal)
+        if missing:
+            _protocol.send(fd, {"t": "refused", "missing": missing}, seal)
+            return 0
+        _child.Chain(request, fd, capture, seal).run()
+        _protocol.send(fd, {"t": "done"}, seal)
     except OSError:
         return 71  # the pipe is gone (the lesson closed it): nothing left to report to
     except BaseException:
         try:
-            _protocol.send(fd, {"t": "internal", "error": traceback.format_exc()[-2000:]})
+            _protocol.send(fd, {"t": "internal", "error": traceback.format_exc()[-2000:]}, seal)
         except BaseException:
             pass
         return 70
     return 0
+
+
+def _isolate(workdir: str, disk_mb: int, in_namespace: bool) -> dict[str, Any]:
+    """The file system of namespace mode (see _sandbox); falls back to no-namespace measures."""
+    info: dict[str, Any] = {"namespaces": False, "pid_namespace": in_namespace, "net_namespace": in_namespace}
+    if in_namespace:
+        problem = _sandbox.build_filesystem(workdir, disk_mb)
+        info["read_only_fs"] = problem is None
+        info["namespaces"] = problem is None
+        if problem:
+            info["problem"] = problem
+    return info
 
 
 def _redirect_output(workdir: str) -> int | None:
@@ -187,10 +315,13 @@ def _redirect_output(workdir: str) -> int | None:
         return None
 
 
-def _supervise(keeper: int, fd: int, request: dict[str, Any], result_fd: int) -> dict[str, Any]:
-    """Relay the chain's messages; kill it when a block runs past the timeout."""
+def _supervise(
+    keeper: int, fd: int, request: dict[str, Any], result_fd: int, seal: _protocol.Seal, workdir: str
+) -> dict[str, Any]:
+    """Relay the chain's messages; kill it when a block runs past the timeout or the disk cap."""
     timeout = float(request["timeout"])
-    reader = _protocol.Reader()
+    disk = int(request.get("disk_mb") or 512) * 1024 * 1024
+    reader = _protocol.Reader(seal)
     current: int | None = None
     sandbox: dict[str, Any] = {}
     deadline = time.monotonic() + timeout + _STARTUP_SLACK
@@ -201,7 +332,13 @@ def _supervise(keeper: int, fd: int, request: dict[str, Any], result_fd: int) ->
             _wait(keeper, 5.0)
             return {"at": current, "sandbox": sandbox,
                     "failure": {"status": "timeout", "message": f"still running after {timeout:g} s"}}
-        ready, _, _ = select.select([fd], [], [], remaining)
+        ready, _, _ = select.select([fd], [], [], min(remaining, _DISK_POLL))
+        if _usage(workdir) > disk:
+            _kill(keeper)
+            _wait(keeper, 5.0)
+            return {"at": current, "sandbox": sandbox, "failure": {
+                "status": "error", "exception": "DiskLimit",
+                "message": f"the lesson wrote more than exec.disk_mb ({disk >> 20} MiB) of files"}}
         if not ready:
             continue
         data = os.read(fd, 1 << 16)
@@ -218,21 +355,51 @@ def _supervise(keeper: int, fd: int, request: dict[str, Any], result_fd: int) ->
                     current = None
                 elif kind == "sandbox":
                     sandbox = message.get("info") or {}
-                elif kind == "internal":
+                elif kind in ("internal", "refused"):
                     _kill(keeper)
-                    return {"at": current, "sandbox": sandbox, "failure": {
-                        "status": "not-run", "reason": "executor error: " + str(message.get("error"))}}
+                    _wait(keeper, 5.0)
+                    return {"at": current, "sandbox": sandbox, "failure": {"status": "not-run", "reason": _why(message)}}
                 elif kind == "done":
-                    _wait(keeper, timeout)
-                    return {"at": None, "sandbox": sandbox, "failure": None}
+                    status = _wait(keeper, timeout)
+                    failure = None if status is not None and os.waitstatus_to_exitcode(status) == 0 else _death(status)
+                    return {"at": None, "sandbox": sandbox, "failure": failure}
                 deadline = time.monotonic() + timeout
         except _protocol.ProtocolError as error:
             _kill(keeper)
+            _wait(keeper, 5.0)
             return {"at": current, "sandbox": sandbox, "failure": {
-                "status": "error", "exception": "ProtocolError",
-                "message": f"the lesson process wrote garbage into the result pipe: {error}"}}
+                "status": "not-run",
+                "reason": f"the result pipe carried a message the executor did not write ({error}): "
+                          "nothing this lesson process reported is trusted"}}
     status = _wait(keeper, max(deadline - time.monotonic(), 1.0))
     return {"at": current, "sandbox": sandbox, "failure": _death(status)}
+
+
+def _why(message: dict[str, Any]) -> str:
+    if message.get("t") == "refused":
+        missing = ", ".join(str(name) for name in message.get("missing") or [])
+        return f"the sandbox could not establish {missing} on this machine, so the code was not run"
+    return "executor error: " + str(message.get("error"))
+
+
+def _usage(root: str) -> int:
+    """Bytes of disk the files under ``root`` take (a sparse file counts what it holds)."""
+    total = 0
+    stack = [root]
+    while stack:
+        try:
+            entries = list(os.scandir(stack.pop()))
+        except OSError:
+            continue
+        for entry in entries:
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append(entry.path)
+                else:
+                    total += entry.stat(follow_symlinks=False).st_blocks * 512
+            except OSError:
+                continue
+    return total
 
 
 def _death(status: int | None) -> dict[str, Any]:

@@ -20,7 +20,7 @@ from typing import Any, Protocol
 
 from curriculum_cli.errors import InputError
 from curriculum_cli.execute._packages import known_modules, near_typo
-from curriculum_cli.execute.blocks import BlockResult, CodeBlock
+from curriculum_cli.execute.blocks import EXECUTOR_FAILURE, BlockResult, CodeBlock
 from curriculum_cli.execute.claims import (
     Claim,
     actual_text,
@@ -161,9 +161,11 @@ def _analyze(ctx: Any) -> LessonCode:
 def _run(executor: ChainExecutor, blocks: list[CodeBlock], notes: list[str], path: str) -> dict[int, BlockResult]:
     try:
         results = executor.run_chain(list(blocks))
-    except Exception as error:  # noqa: BLE001 - an executor failure is a note, not a lesson defect
+    except Exception as error:  # noqa: BLE001 - reported as C307 on the first block, never a pass
         notes.append(f"{path}: code not executed ({type(error).__name__}: {error})")
-        return {}
+        first = blocks[0]
+        reason = f"the executor failed: {type(error).__name__}: {error}"
+        return {first.index: BlockResult(index=first.index, status="not-run", exception=EXECUTOR_FAILURE, reason=reason)}
     return {result.index: result for result in results}
 
 
@@ -197,6 +199,7 @@ class ExecutorService:
             preload=tuple(exec_config.preload),
             output_limit=exec_config.output_limit,
             trace_apis=True,
+            disk_mb=exec_config.disk_mb,
         )
 
     def _key(self, blocks: list[CodeBlock]) -> str:
@@ -207,7 +210,7 @@ class ExecutorService:
         return chain_key(
             [block_message(block) for block in blocks],
             {"timeout": options.timeout, "memory_mb": options.memory_mb, "preload": list(options.preload),
-             "output_limit": options.output_limit},
+             "output_limit": options.output_limit, "disk_mb": options.disk_mb},
         )
 
     def _executor(self, slot: int) -> Any:
@@ -629,6 +632,10 @@ def _one_result(
                     fix="fix the example so it raises, or remove the marker",
                 )
             )
+        return
+    if status == "not-run" and result.exception == EXECUTOR_FAILURE:
+        why = result.reason or "the executor failed"
+        issues["C307"].append(Issue(f"{block.label} and the blocks after it were not verified: {why}", line=block.line, path=block.path, subject="not verified"))
         return
     if status == "timeout":
         issues["C302"].append(Issue(f"{block.label} did not finish within the time limit", line=line, path=block.path, subject="timeout", detail=_trace(result)))

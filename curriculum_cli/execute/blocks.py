@@ -14,6 +14,9 @@ from typing import Literal
 BlockKind = Literal["fence", "component", "cell"]
 BlockMode = Literal["run", "skip", "raises", "exercise"]
 RunStatus = Literal["ok", "error", "timeout", "memory", "skipped", "not-run", "environment"]
+#: ``BlockResult.exception`` of a ``not-run`` block the executor could not run or
+#: vouch for (worker died, sandbox incomplete, forged messages): rule C307, never a pass.
+EXECUTOR_FAILURE = "ExecutorError"
 
 
 @dataclass(slots=True)

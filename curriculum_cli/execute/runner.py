@@ -47,8 +47,10 @@ Not thread-safe: one chain at a time per Executor.
 
 from __future__ import annotations
 
+import math
 import os
 import select
+import signal
 import subprocess
 import sys
 import time
@@ -59,6 +61,7 @@ from typing import Any
 
 from curriculum_cli.execute import _protocol
 from curriculum_cli.execute.blocks import (
+    EXECUTOR_FAILURE,
     BlockResult,
     CodeBlock,
     Frame,
@@ -77,6 +80,8 @@ _BOOT = (
 )
 #: Beyond the per-block timeout, how long to wait for the (trusted) worker.
 _WORKER_SLACK = 60.0
+#: How long a worker told to stop may take to clean up before it is killed.
+_CLEANUP_GRACE = 5.0
 #: How long to wait for the preload (``import torch`` on a cold disk).
 _READY_TIMEOUT = 300.0
 
@@ -98,6 +103,14 @@ class ExecOptions:
     trace_apis: bool = True
     #: Interpreter for the worker (needs Python >= 3.11); default: this one.
     python: str | None = None
+    #: Total size of the files a chain may write (MiB).
+    disk_mb: int = 512
+
+    def __post_init__(self) -> None:
+        if not (isinstance(self.timeout, (int, float)) and math.isfinite(self.timeout) and self.timeout > 0):
+            raise ValueError(f"timeout must be a positive, finite number of seconds, not {self.timeout!r}")
+        if self.disk_mb < 1:
+            raise ValueError(f"disk_mb must be at least 1, not {self.disk_mb!r}")
 
 
 class ExecutorError(RuntimeError):
@@ -194,6 +207,7 @@ class Executor:
             "blocks": [block_message(block) for block in blocks],
             "timeout": self.options.timeout,
             "memory_mb": self.options.memory_mb,
+            "disk_mb": self.options.disk_mb,
             "output_limit": self.options.output_limit,
             "trace_apis": self.options.trace_apis,
         }
@@ -227,6 +241,9 @@ class Executor:
         except BaseException:  # KeyboardInterrupt...: do not wait for the lesson
             self._abandon_worker()
             raise
+        first = _first_missing(blocks, got)
+        if first is not None:
+            got[first] = _unverified(blocks[first], "the executor worker died before the lesson finished")
         _fill_missing(blocks, got, None, "the executor worker died")
         while next_position < len(blocks):
             yield got[next_position]
@@ -292,8 +309,12 @@ class Executor:
         worker, self._worker = self._worker, None
         if worker is None:
             return
-        worker.process.kill()
-        worker.process.wait()
+        worker.process.send_signal(signal.SIGTERM)  # it kills the chain and removes its temp dir
+        try:
+            worker.process.wait(timeout=_CLEANUP_GRACE)
+        except subprocess.TimeoutExpired:
+            worker.process.kill()
+            worker.process.wait()
         for fd in (worker.command_fd, worker.result_fd):
             try:
                 os.close(fd)
@@ -328,8 +349,15 @@ def _fill_missing(blocks: list[CodeBlock], got: dict[int, BlockResult], after: i
             got[position] = BlockResult(index=block.index, status="not-run", reason=why)
 
 
+def _unverified(block: CodeBlock, reason: str) -> BlockResult:
+    """The executor (not the lesson) failed here: ``exception`` ``ExecutorError``, rule C307."""
+    return BlockResult(index=block.index, status="not-run", exception=EXECUTOR_FAILURE, reason=reason)
+
+
 def _failure_result(failure: dict[str, Any], block: CodeBlock) -> BlockResult:
     status = failure.get("status")
+    if status == "not-run":
+        return _unverified(block, _text(failure.get("reason")) or "the executor failed")
     return BlockResult(
         index=block.index,
         status=status if status in _STATUSES else "error",
@@ -381,4 +409,4 @@ def _list(value: object) -> list[Any]:
     return value if isinstance(value, list) else []
 
 
-__all__ = ["ExecOptions", "Executor", "ExecutorError", "RunStatus"]
+__all__ = ["EXECUTOR_FAILURE", "ExecOptions", "Executor", "ExecutorError", "RunStatus"]

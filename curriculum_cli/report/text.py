@@ -26,7 +26,7 @@ Sources = Mapping[str, Sequence[str | None]]
 
 
 def format_finding(finding: Finding, colour: bool = False) -> str:
-    where = f"{finding.path}:{finding.line or 1}:{finding.column or 1}"
+    where = f"{visible(finding.path)}:{finding.line or 1}:{finding.column or 1}"
     severity = f"[{finding.severity.value}]"
     if colour:
         where = f"{_BOLD}{where}{_RESET}"
@@ -34,7 +34,7 @@ def format_finding(finding: Finding, colour: bool = False) -> str:
         code = f"{_BOLD}{finding.code}{_RESET}"
     else:
         code = finding.code
-    return f"{where}: {code} {severity} {finding.message}"
+    return f"{where}: {code} {severity} {visible(finding.message)}"
 
 
 def visible(text: str) -> str:
@@ -109,7 +109,7 @@ def render_text(
         if source is not None:
             lines.extend(frame(finding, source, colour))
         if show_fixes and finding.fix:
-            fix = f"  fix: {finding.fix}"
+            fix = f"  fix: {visible(finding.fix)}"
             lines.append(f"{_DIM}{fix}{_RESET}" if colour else fix)
         if source is not None:
             lines.append("")

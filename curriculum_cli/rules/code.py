@@ -216,3 +216,21 @@ def raises_marker_did_not_raise(ctx: LessonContext) -> Iterator[Issue]:
     """A block marked ``raises`` (``<!-- curriculum: raises ValueError -->``, or the
     notebook tag ``raises-exception``) ran without error."""
     yield from lesson_code(ctx).issues_for("C306")
+
+
+@rule(
+    "C307", "code-not-verified", Severity.CRITICAL, "lesson",
+    impact="Nobody knows whether the student can run this code: it was not checked.",
+    fix="Fix the executor problem named in the message (or run with `--no-exec` to skip execution knowingly).",
+)
+def code_not_verified(ctx: LessonContext) -> Iterator[Issue]:
+    """The executor could not run a lesson's code, or could not vouch for the result.
+
+    The worker process died or was killed, the sandbox could not guarantee a
+    property it promises on this machine (so the code was not run at all), a
+    message from the lesson process failed authentication, or the executor
+    itself failed.  Reported on the first block not verified; the blocks after
+    it were not run.  Never a pass: an execution that proves nothing is a
+    finding, not silence.
+    """
+    yield from lesson_code(ctx).issues_for("C307")

@@ -232,14 +232,11 @@ def test_cwd_is_a_fresh_temp_dir_deleted_afterwards(ex: Executor) -> None:
     assert other.outputs[0].text != cwd
 
 
-def test_writes_outside_the_temp_dir_are_refused_when_landlock_is_available(
-    ex: Executor, tmp_path: Path
-) -> None:
+def test_writes_outside_the_temp_dir_are_refused(ex: Executor, tmp_path: Path) -> None:
+    """Read-only mounts (namespaces) or Landlock (without): either way the write fails."""
     target = tmp_path / "escape.txt"
     (result,) = ex.run_chain([block(f"open({str(target)!r}, 'w').write('x')")])
-    if not ex.sandbox.get("landlock_fs"):
-        pytest.skip("no Landlock on this kernel")
-    assert (result.status, result.exception) == ("error", "PermissionError")
+    assert (result.status, result.exception) in (("error", "PermissionError"), ("error", "OSError"))
     assert not target.exists()
 
 
