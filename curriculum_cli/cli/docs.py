@@ -83,5 +83,9 @@ def parse(
     if plan.cognitive_load:
         load = plan.cognitive_load
         typer.echo(f"cognitive load: stated {load.stated}, listed {len(load.concepts)}, this lesson {load.this_load.raw if load.this_load else None!r}")
+    from curriculum_cli.model.build_review import describe_review
+
+    for review in plan.reviews:
+        typer.echo(describe_review(review))
     for problem in plan.problems:
         typer.echo(f"  problem {problem.code} line {problem.line}: {problem.message}")

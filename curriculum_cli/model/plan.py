@@ -190,6 +190,11 @@ class ReviewFinding(Node):
     #: Stable identity written by ``curriculum review`` in an HTML comment
     #: (``<!-- curriculum: C102 content/x.md name:w -->``); ``None`` when a human wrote it.
     fingerprint: str | None = None
+    #: Written by ``curriculum review`` (a ``<!-- curriculum: ... -->`` comment under
+    #: the heading): only its severity bracket can retract it, never words in its text.
+    generated: bool = False
+    #: The heading form: ``[SEVERITY] — title``, ``SEVERITY — title`` or ``Finding #N [SEVERITY] — title``.
+    heading_form: str = "[SEVERITY] — title"
     #: Line of each field that was found: ``location``, ``issue``, ``impact``, ``fix``.
     field_lines: dict[str, int] = Field(default_factory=dict)
 
@@ -199,7 +204,12 @@ class FixRow(Node):
     severity: str = ""
     finding: str = ""
     status_raw: str = ""
-    status: str | None = Field(default=None, description="'FIXED', 'NOT FIXED' or None")
+    status: str | None = Field(
+        default=None,
+        description="'FIXED', 'NOT FIXED', 'PARTIALLY FIXED', 'ACCEPTED', 'NON-ISSUE', 'NOT VERIFIED', 'RETRACTED' or None",
+    )
+    #: The status word as written (``resolved``, ``not addressed``...), see ``model/review_aliases.py``.
+    status_word: str | None = None
     #: The row is about a finding that was retracted (``POLISH (RETRACTED)``).
     retracted: bool = False
 
@@ -215,6 +225,9 @@ class Review(Node):
     date: str | None = None
     iteration: int | None = None
     max_iterations: int | None = None
+    #: A label in the heading's parentheses besides the iteration (``Post-Depth-Rework``):
+    #: an ``Iteration 1`` with a label starts a new review cycle.
+    label: str | None = None
     end_line: int | None = None
     summary: ReviewSummary | None = None
     verdict_raw: str | None = None
@@ -226,6 +239,10 @@ class Review(Node):
     fix_line: int | None = None
     #: The iteration whose findings the fix table verifies (``Iteration 1 Fix Verification``).
     fix_iteration: int | None = None
+    #: The heading or bold-label form of the fix-verification part (``iteration n resolution check``).
+    fix_alias: str | None = None
+    #: How the rows are written: ``table``, ``list``, ``paragraphs``; ``None`` when there are none.
+    fix_form: str | None = None
     fix_rows: list[FixRow] = Field(default_factory=list)
     #: Free sentences of the fix-verification part ("All 9 findings ... addressed").
     fix_text: list[TextItem] = Field(default_factory=list)

@@ -8,6 +8,7 @@ findings, counts, verdict and verification rows.
 
 from __future__ import annotations
 
+from curriculum_cli.model.build_review import REVIEWER_MARK
 from curriculum_cli.review.fingerprint import comment
 from curriculum_cli.review.model import ReportFinding, ReviewReport, Verification
 
@@ -44,8 +45,8 @@ def _verification(report: ReviewReport) -> list[str]:
 
 def _finding(finding: ReportFinding) -> list[str]:
     out = [f"#### [{finding.severity.value}] — {finding.title}"]
-    if finding.fingerprint:
-        out.append(comment(finding.fingerprint))
+    # the comment marks the finding as written by the tool: words in its text never retract it
+    out.append(comment(finding.fingerprint or REVIEWER_MARK))
     return [
         *out,
         "",

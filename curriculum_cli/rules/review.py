@@ -17,18 +17,27 @@ from collections.abc import Iterator
 from curriculum_cli.findings import Issue, Severity
 from curriculum_cli.model.curriculum import PlanDocument
 from curriculum_cli.model.plan import Review, TextItem
+from curriculum_cli.model.review_aliases import CLOSED_AS_NOT_A_DEFECT, OPEN_STATUSES
 from curriculum_cli.parse.markdown import strip_markup
 from curriculum_cli.review.verdict import Counts, allowed_verdicts
 from curriculum_cli.rules.base import rule
 
 _SEVERITIES = ("critical", "improvement", "polish")
 
-#: "All 9 findings from iteration 1 have been addressed", "all findings were fixed".
+_NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+                 "ten": 10, "eleven": 11, "twelve": 12, "both": 2}
+_N = r"(?P<n>\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+#: "All 9 findings from iteration 1 have been addressed", "all iteration 1 findings were fixed",
+#: "Both findings resolved", "Every finding from the previous iteration has been addressed".
 _ALL_ADDRESSED = re.compile(
-    r"\b(?:all|every)\s+(?:(?P<n>\d+)\s+)?(?:(?:of\s+the|the|previous|earlier|prior|remaining|open)\s+)*"
+    r"\b(?P<q>all|every|each|both)\s+(?:(?:of\s+)?the\s+)?(?:" + _N + r"\s+)?"
+    r"(?:(?:previous|earlier|prior|remaining|open|(?P<sev>critical|improvement|polish)|and|or|iteration[\s-](?P<it1>\d+)|"
+    r"review|from|in|of|the)[\s,]+)*"
     r"(?:findings?|issues?|items?)"
-    r"(?:\s+(?:from|of|in)\s+(?:iteration\s+(?P<it>\d+)|the\s+(?:previous|last|prior)\s+iteration))?"
-    r"\s+(?:have|has|had|were|was|are|is)\s+(?:been\s+)?(?:\w+\s+)?(?:addressed|fixed|resolved)\b",
+    r"(?:\s+(?:from|of|in|raised\s+in)\s+(?:iteration\s+(?P<it>\d+)|the\s+(?:previous|last|prior|first)\s+(?:iteration|review)))?"
+    r"(?:\s*\([^)]*\))?"
+    r"[\s,]+(?:(?:have|has|had|were|was|are|is|been|now|all|successfully|fully|properly|correctly|verified|as)\s+)*"
+    r"(?:addressed|fixed|resolved)\b",
     re.IGNORECASE,
 )
 
@@ -53,24 +62,26 @@ def _stated(review: Review) -> Counts | None:
 def review_numbering(target: PlanDocument) -> Iterator[Issue]:
     """Review iterations are not numbered 1, 2, 3 in order.
 
-    Each ``## Review — DATE (Iteration N/M)`` section must carry the next
-    number, without gaps or repeats, and N may not exceed M.
+    Each ``## Review — DATE (Iteration N/M)`` section carries the next number,
+    without gaps or repeats, and N may not exceed M.  A review labelled in
+    its heading (``(Post-Depth-Rework, Iteration 1/3)``) may start a new
+    cycle at 1; a review heading without a number counts in order.
     """
+    expected = 0
     for index, review in enumerate(target.plan.reviews):
-        expected = index + 1
-        subject = f"review:{expected}"
+        expected += 1
+        subject = f"review:{index + 1}"
         if review.iteration is None:
-            yield Issue(
-                f"review heading {review.title!r} does not say 'Iteration {expected}/M'",
-                review.line, subject=subject,
-            )
             continue
+        if review.iteration == 1 and review.label and index:
+            expected = 1  # a labelled rework starts a new cycle
         if review.iteration != expected:
             yield Issue(
                 f"review is numbered iteration {review.iteration}, expected {expected} "
-                f"(review {expected} of the document)",
+                f"(review {index + 1} of the document)",
                 review.line, subject=subject,
             )
+            expected = review.iteration
         if review.max_iterations is not None and review.iteration > review.max_iterations:
             yield Issue(
                 f"iteration {review.iteration} exceeds the maximum of {review.max_iterations}",
@@ -176,96 +187,152 @@ def review_verdict(target: PlanDocument) -> Iterator[Issue]:
             )
 
 
+def _cycle_starts(reviews: list[Review]) -> set[int]:
+    """Indexes of reviews that start a review cycle (the first, and a labelled Iteration 1)."""
+    return {i for i, r in enumerate(reviews) if i == 0 or (r.iteration == 1 and r.label)}
+
+
+def _verified_iteration(review: Review) -> int | None:
+    return review.fix_iteration or ((review.iteration - 1) if review.iteration else None)
+
+
+def _claims(review: Review) -> Iterator[tuple[TextItem, re.Match[str]]]:
+    """'All N findings ... addressed' sentences about the iteration the review verifies.
+
+    In the fix-verification part every such sentence counts; elsewhere only
+    one that names the verified iteration or the previous one.
+    """
+    for item in review.fix_text:
+        yield from ((item, match) for match in _ALL_ADDRESSED.finditer(strip_markup(item.text)))
+    wanted = _verified_iteration(review)
+    for item in review.text:
+        for match in _ALL_ADDRESSED.finditer(strip_markup(item.text)):
+            named = match["it"] or match["it1"]
+            previous = re.search(r"previous|prior|last|earlier", match.group(0), re.IGNORECASE)
+            if (named and wanted is not None and int(named) == wanted) or (not named and previous):
+                yield item, match
+
+
+def _claimed_count(match: re.Match[str]) -> int | None:
+    if match["q"].lower() == "both":
+        return 2
+    n = match["n"]
+    if n is None:
+        return None
+    return int(n) if n.isdigit() else _NUMBER_WORDS.get(n.lower())
+
+
+_FIX_WORDS = re.compile(r"\b(?:fix(?:ed|es)?|resolved?|addressed|verif\w*|carried|still|remains?|unchanged)\b", re.IGNORECASE)
+
+
+def _mentions_fixes(review: Review) -> bool:
+    """The review says anything about fixes (a sentence a rule cannot parse still verifies)."""
+    return bool(review.fix_alias or review.fix_text) or any(_FIX_WORDS.search(item.text) for item in review.text)
+
+
 @rule(
     "R105", "review-fix-table", Severity.IMPROVEMENT,
     impact="Findings of the previous iteration may be silently dropped: nobody verified they were fixed.",
-    fix="Give the 'Iteration N-1 Fix Verification' table one row per finding of the previous iteration, each FIXED or NOT FIXED.",
+    fix="Verify every finding of the previous iteration under 'Iteration N-1 Fix Verification' (a table, a list or one sentence), each FIXED or NOT FIXED.",
 )
 def review_fix_table(target: PlanDocument) -> Iterator[Issue]:
     """A review does not verify every finding of the previous iteration.
 
-    From iteration 2 on, ``### Iteration N-1 Fix Verification`` (or
-    ``Fixes Verified``) has one row per finding of the previous iteration
-    (a RETRACTED finding may have a row or not), and each row's Status says
-    FIXED or NOT FIXED.  A row without either is reported as POLISH.
+    From iteration 2 on, the review says what became of the previous
+    iteration's findings: under ``### Iteration N-1 Fix Verification`` (or a
+    heading or bold label of the same meaning, e.g. ``Resolution Check``,
+    ``**Iteration 1 fixes verified:**``), as a table with one row per
+    finding, a list or bold paragraphs (``**[POLISH] title -- RESOLVED.**``),
+    or one sentence ("All 4 findings from iteration 1 were fixed.").  Rows
+    must cover every finding (a RETRACTED one may be left out) and each says
+    its status: FIXED/RESOLVED, NOT FIXED/NOT ADDRESSED, PARTIALLY, ACCEPTED,
+    NON-ISSUE, NOT VERIFIED or RETRACTED (``model/review_aliases.py`` lists
+    every word read).  A table row with no status is reported as POLISH.  A
+    review whose heading starts a new cycle (``Post-Depth-Rework, Iteration
+    1/3``) verifies nothing.
     """
     reviews = target.plan.reviews
+    starts = _cycle_starts(reviews)
     for index in range(1, len(reviews)):
+        if index in starts:
+            continue
         review, previous = reviews[index], reviews[index - 1]
         subject = f"review:{index + 1}:fixes"
         if not review.fix_rows:
-            if previous.findings:
+            if previous.counted() and not _mentions_fixes(review):
                 yield Issue(
-                    f"no fix-verification table for the {len(previous.findings)} finding(s) of iteration "
+                    f"nothing verifies the {len(previous.counted())} finding(s) of iteration "
                     f"{previous.iteration or index}",
                     review.fix_line or review.line, subject=subject,
                 )
             continue
         if review.fix_iteration is not None and previous.iteration is not None and review.fix_iteration != previous.iteration:
             yield Issue(
-                f"fix table verifies iteration {review.fix_iteration}, but the previous review is iteration {previous.iteration}",
+                f"fix verification is about iteration {review.fix_iteration}, but the previous review is iteration {previous.iteration}",
                 review.fix_line, subject=f"{subject}:iteration",
             )
         rows, low, high = len(review.fix_rows), len(previous.counted()), len(previous.findings)
         if not low <= rows <= high:
             expected = str(low) if low == high else f"{low} to {high}"
             yield Issue(
-                f"fix table has {rows} row(s), iteration {previous.iteration or index} listed "
+                f"fix verification has {rows} row(s), iteration {previous.iteration or index} listed "
                 f"{high} finding(s): expected {expected} row(s)",
                 review.fix_line, subject=subject,
             )
         for row in review.fix_rows:
             if row.status is None and not row.retracted:
                 yield Issue(
-                    f"fix table row {row.number or '?'} says neither FIXED nor NOT FIXED",
+                    f"fix table row {row.number or repr(strip_markup(row.finding))} gives no status (FIXED, NOT FIXED, ...)",
                     row.line, subject=f"{subject}:row:{row.number}", severity=Severity.POLISH,
                 )
 
 
-def _claims(review: Review) -> Iterator[tuple[TextItem, re.Match[str]]]:
-    """'All N findings ... addressed' sentences about the iteration the fix table verifies."""
-    for item in review.fix_text:
-        for match in _ALL_ADDRESSED.finditer(strip_markup(item.text)):
-            yield item, match
-    wanted = review.fix_iteration or ((review.iteration - 1) if review.iteration else None)
-    for item in review.text:
-        for match in _ALL_ADDRESSED.finditer(strip_markup(item.text)):
-            if match["it"] and wanted is not None and int(match["it"]) == wanted:
-                yield item, match
-
-
 @rule(
     "R106", "review-all-addressed", Severity.IMPROVEMENT,
-    impact="The review claims every previous finding is fixed while its own table says otherwise; an open defect may ship.",
+    impact="The review claims every previous finding is fixed while its own record says otherwise; an open defect may ship.",
     fix="Correct the sentence (e.g. '8 of 9 findings addressed; #8 is not fixed') or fix the open findings.",
 )
 def review_all_addressed(target: PlanDocument) -> Iterator[Issue]:
-    """A sentence says all previous findings were addressed, but the fix table disagrees.
+    """A sentence says all previous findings were addressed, but the record disagrees.
 
     Checks sentences such as "All 9 findings from iteration 1 have been
-    addressed" in the fix-verification part (or naming the verified
-    iteration elsewhere in the review) against the table: no row may be
-    NOT FIXED, and a stated number must equal the rows that are not
-    RETRACTED.
+    addressed" in the fix-verification part (or naming the verified or the
+    previous iteration elsewhere in the review): no row may be NOT FIXED,
+    PARTIALLY FIXED or NOT VERIFIED, and a stated number must equal the
+    findings verified (rows that are not RETRACTED; without rows, the
+    findings the previous iteration counted).
     """
-    for index, review in enumerate(target.plan.reviews):
+    reviews = target.plan.reviews
+    starts = _cycle_starts(reviews)
+    for index, review in enumerate(reviews):
         rows = review.fix_rows
-        if not rows:
-            continue
         live = [row for row in rows if not row.retracted]
+        previous = reviews[index - 1] if index and index not in starts else None
         for item, match in _claims(review):
             sentence = match.group(0)
             subject = f"review:{index + 1}:all-addressed"
-            open_rows = [row for row in live if row.status in ("NOT FIXED", "NOT VERIFIED")]
-            for row in open_rows:
-                title = strip_markup(row.finding)
+            for row in live:
+                if row.status in OPEN_STATUSES:
+                    title = strip_markup(row.finding)
+                    yield Issue(
+                        f"says {sentence!r}, but fix row {row.number + ' ' if row.number else ''}({title}) is {row.status}",
+                        item.line, subject=f"{subject}:{row.number or title}",
+                    )
+            claimed = _claimed_count(match)
+            if claimed is None or match["sev"]:
+                continue
+            allowed: set[int] = set()
+            if previous is not None:
+                allowed |= {len(previous.counted()), len(previous.findings)}
+                actual, what = len(previous.counted()), f"iteration {previous.iteration or index} listed"
+            if rows:
+                allowed |= {len(live), len([r for r in live if r.status not in CLOSED_AS_NOT_A_DEFECT]), len(rows)}
+                actual, what = len(live), "the fix verification lists"
+            if not allowed:
+                continue
+            if claimed not in allowed:
                 yield Issue(
-                    f"says {sentence!r}, but fix table row {row.number or '?'} ({title}) is {row.status}",
-                    item.line, subject=f"{subject}:{row.number or title}",
-                )
-            if match["n"] and int(match["n"]) != len(live):
-                yield Issue(
-                    f"says {sentence!r}, but the fix table lists {len(live)} finding(s) that are not RETRACTED",
+                    f"says {sentence!r}, but {what} {actual} finding(s) that are not RETRACTED",
                     item.line, subject=f"{subject}:count",
                 )
 

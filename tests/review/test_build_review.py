@@ -24,7 +24,7 @@ def test_variants_are_read() -> None:
     assert second.verdict_raw == "PASS with polish notes" and second.verdict == "PASS"
     assert second.fix_iteration == 1 and second.fix_title == "Iteration 1 Fixes Verified"
     assert [(r.number, r.status, r.retracted) for r in second.fix_rows] == [
-        ("1", "FIXED", False), ("2", "NOT FIXED", False), ("3", None, True), ("4", "FIXED", False),
+        ("1", "FIXED", False), ("2", "NOT FIXED", False), ("3", "RETRACTED", True), ("4", "FIXED", False),
     ]
 
 

@@ -19,11 +19,17 @@ from curriculum_cli.review.model import (
 )
 from curriculum_cli.review.verdict import Counts, verdict_for, verdict_reason
 
-TEXT = st.text(
-    alphabet=st.characters(blacklist_categories=("Cs", "Cc", "Co", "Cn")), min_size=1, max_size=60
-).map(clean)
+#: Words a reader takes for statuses or retractions: titles and notes use them too.
+STATUS_LIKE = st.sampled_from(
+    ["RETRACTED", "FIXED", "NOT FIXED", "RESOLVED", "NOT VERIFIED", "ACCEPTED", "NON-ISSUE", "Partially", "(RETRACTED)"]
+)
+CHARS = st.characters(blacklist_categories=("Cs", "Cc", "Co", "Cn"))
+TEXT = (
+    st.text(alphabet=CHARS, min_size=1, max_size=60)
+    | st.tuples(st.text(alphabet=CHARS, max_size=10), STATUS_LIKE, st.text(alphabet=CHARS, max_size=10)).map(" ".join)
+).map(clean).filter(bool)
 FINGERPRINT = st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789:/._-#%", min_size=1, max_size=30)
-NOTE = TEXT.filter(lambda t: "fixed" not in t.lower() and "retracted" not in t.lower()).map(cell_text)
+NOTE = TEXT.map(cell_text)
 
 
 @st.composite
@@ -40,7 +46,7 @@ def findings(draw: st.DrawFn) -> ReportFinding:
 
 @st.composite
 def rows(draw: st.DrawFn, number: int) -> Verification:
-    status = draw(st.sampled_from(["FIXED", "NOT FIXED", "RETRACTED"]))
+    status = draw(st.sampled_from(["FIXED", "NOT FIXED", "NOT VERIFIED", "RETRACTED"]))
     severity = draw(st.sampled_from(list(Severity))).value
     return Verification(
         number=number, severity=f"{severity} (RETRACTED)" if status == "RETRACTED" else severity,
@@ -72,6 +78,7 @@ DOC_HEAD = "# Lesson: x (Module 1.1, Lesson 1)\n\n**Type:** BUILD\n\n"
 def test_generated_section_round_trips(report: ReviewReport) -> None:
     plan = build_plan(parse_markdown(DOC_HEAD + render_review(report), "x.md"))
     [review] = plan.reviews
+    assert review.fix_form == ("table" if report.verification else None)
     assert (review.iteration, review.max_iterations, review.date) == (report.iteration, 3, "2026-03-01")
     assert review.summary is not None
     assert (review.summary.critical, review.summary.improvement, review.summary.polish) == (
@@ -86,6 +93,6 @@ def test_generated_section_round_trips(report: ReviewReport) -> None:
         for f in report.findings
     ]
     assert [(r.number, r.severity, r.finding, r.status, r.retracted) for r in review.fix_rows] == [
-        (str(v.number), v.severity, v.finding, None if v.status == "RETRACTED" else v.status, v.status == "RETRACTED")
+        (str(v.number), v.severity, v.finding, v.status, v.status == "RETRACTED")
         for v in report.verification
     ]
