@@ -325,6 +325,8 @@ class _ReviewBuilder:
         for block in sub.blocks:
             if isinstance(block, HtmlBlock):
                 found = _COMMENT.search(block.text)
+                if found and found["value"].startswith(("ignore", "raises", "skip")):
+                    found = None  # a suppression or block marker, not the tool's mark
                 if found and not finding.generated:
                     finding.generated = True
                     value = " ".join(found["value"].split())
