@@ -123,6 +123,24 @@ def is_medium(value: str) -> bool:
     return parse_type(value) is None and (len(have) > 1 or any(w in aliases.MEDIUM_WORDS for w in have))
 
 
+def _scope_label(label: str) -> str | None:
+    """``not``, ``is`` or ``target`` for a scope label ("This lesson is NOT about", "In scope")."""
+    have = " ".join(words(label))
+    if "target depth" in have or have.startswith("depth target"):
+        return "target"
+    if "not about" in have or "is not" in have or "out of scope" in have or have in ("not", "excluded", "deferred"):
+        return "not"
+    if "is about" in have or "in scope" in have or have in ("is", "covers", "included"):
+        return "is"
+    return None
+
+
+def _flat_scope(text: str) -> str:
+    """``not`` for a flat-list item that says it is out of scope, else ``is``."""
+    have = " ".join(words(text))
+    return "not" if any(have == p or have.startswith(p + " ") for p in aliases.SCOPE_NOT_PREFIXES) else "is"
+
+
 def _contains(text: str, phrase: str) -> bool:
     return " ".join(words(phrase)) in " ".join(words(text))
 
@@ -379,6 +397,12 @@ class _PlanBuilder:
     def _part_target_concept(self, section: Section) -> None:
         self.plan.target_concept = self._own_text(section) or self.plan.target_concept
 
+    def _part_gap_resolution(self, section: Section) -> None:
+        """``### Gap Resolution`` with a paragraph, a list or a ``Gap | Size | Resolution`` table."""
+        text = section.text().strip()
+        if text and (self.plan.gap_resolution is None or not self.plan.gap_resolution.raw.strip()):
+            self.plan.gap_resolution = m.LabelValue(raw=text, line=section.line)
+
     def _part_readiness(self, section: Section) -> None:
         self.plan.readiness = self._own_text(section) or self.plan.readiness
 
@@ -432,7 +456,7 @@ class _PlanBuilder:
             if counting[0]:
                 numbered.extend(m.TextItem(text=c.text, line=c.line) for c in items if not fields_in(c.text, c.line))
 
-        for block in section.blocks if section.children else section.all_blocks():
+        for block in section.all_blocks():
             if isinstance(block, ListBlock):
                 if block.ordered:
                     take(block.items)
@@ -469,21 +493,44 @@ class _PlanBuilder:
                 load.assessment = field.value
 
     def _part_scope(self, section: Section) -> None:
+        """IS / NOT lists under labels (paragraphs or list items, values inline or as
+        bullets), or one flat list whose out-of-scope items say so ("NOT: ...")."""
         scope = m.Scope(line=section.line)
         target: list[m.ScopeItem] | None = None
+
+        def label(text: str, line: int) -> bool:
+            nonlocal target
+            found = False
+            for field in fields_in(text, line):
+                kind = _scope_label(field.label)
+                if kind == "target":
+                    scope.target_depth = field.value
+                elif kind is not None:
+                    found = True
+                    if kind == "not":
+                        scope.not_line, target = field.line, scope.not_items
+                    else:
+                        scope.is_line, target = field.line, scope.is_items
+                    if strip_markup(field.value):
+                        target.append(self._scope_item(field.value, field.line, kind == "not"))
+            return found
+
         for block in section.all_blocks():
             if isinstance(block, Paragraph):
-                for field in fields_in(block.text, block.line) or []:
-                    label = " ".join(words(field.label))
-                    if "is not" in label or label.endswith(" not about") or "not about" in label:
-                        scope.not_line, target = field.line, scope.not_items
-                    elif "is about" in label:
-                        scope.is_line, target = field.line, scope.is_items
-                    elif "target depth" in label:
-                        scope.target_depth = field.value
-            elif isinstance(block, ListBlock) and target is not None:
+                label(block.text, block.line)
+            elif isinstance(block, ListBlock):
                 for item in block.items:
-                    target.append(self._scope_item(item.text, item.line, target is scope.not_items))
+                    labelled = label(item.text, item.line)
+                    if target is None:  # a flat list: each item says where it belongs
+                        flat = _flat_scope(item.text)
+                        into = scope.not_items if flat == "not" else scope.is_items
+                        into.append(self._scope_item(item.text, item.line, flat == "not"))
+                        continue
+                    if not labelled:
+                        target.append(self._scope_item(item.text, item.line, target is scope.not_items))
+                    for child in item.children:
+                        for sub in child.items:
+                            target.append(self._scope_item(sub.text, sub.line, target is scope.not_items))
         self.plan.scope = scope
 
     @staticmethod

@@ -172,6 +172,13 @@ class CurriculumIndex:
                     self.orphans.append(row)
                 else:
                     self.rows.setdefault(id(owner), []).append(row)
+        #: Concepts the summaries and mental-model tables credit to a lesson (see ``ModuleRecord.taught``).
+        self.summary_rows: dict[int, list[RecordRow]] = {}
+        for module in curriculum.modules.values():
+            for row in module.record.taught if module.record else []:
+                owner = self.row_lesson(row, module.module_id)
+                if owner is not None:
+                    self.summary_rows.setdefault(id(owner), []).append(row)
         self.first: dict[str, Taught] = {}
         for lesson in curriculum.lessons:
             for row in self.rows.get(id(lesson), []):
@@ -280,8 +287,13 @@ def trace_claim(
         trace.misplaced = f"lesson {citation.lesson_number} of {citation.module_id}, but it is lesson {source.number}"
     trace.earlier = source.order < lesson.order
     rows = index.taught(source)
-    trace.unrecorded = not rows
+    extra = index.summary_rows.get(id(source), [])
+    trace.unrecorded = not rows and not extra
     trace.row, trace.score = best_match(name, rows)
+    if not trace.found and extra:
+        row, score = best_match(name, extra)
+        if score >= MATCH_THRESHOLD:
+            trace.row, trace.score = row, score
     return trace
 
 

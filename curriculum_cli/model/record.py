@@ -11,9 +11,19 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
 
+from curriculum_cli.model.aliases import RECORD_HEADINGS, RECORD_TAUGHT_LABELS
 from curriculum_cli.model.depth import DepthValue, parse_depth
 from curriculum_cli.model.module_plan import module_title
-from curriculum_cli.parse.markdown import Document, Section, Table, strip_markup, words
+from curriculum_cli.parse.markdown import (
+    Document,
+    ListBlock,
+    Paragraph,
+    Section,
+    Table,
+    fields_in,
+    strip_markup,
+    words,
+)
 
 _CITED = re.compile(r"^\s*`?(?P<slug>[A-Za-z0-9][\w.-]*)`?\s*(?:\((?P<ref>\d+(?:\.\d+){1,2})\))?")
 _LESSON_N = re.compile(r"^\s*(?:lesson\s*)?(?P<n>\d+)\s*(?:[:\-—]\s*(?P<slug>[A-Za-z0-9][\w.-]*))?", re.IGNORECASE)
@@ -50,6 +60,8 @@ class LessonSummary:
     slug: str
     number: int | None = None
     type_raw: str = ""
+    #: The human title of a ``### Lesson 2: Title`` heading.
+    title: str = ""
 
 
 @dataclass
@@ -63,6 +75,10 @@ class ModuleRecord:
     index_line: int | None = None
     index_end_line: int | None = None
     summaries_line: int | None = None
+    #: Concepts the summaries and mental-model tables say a lesson taught (no depth
+    #: unless written): they count as taught when a claim is traced (X101), never
+    #: for depth (X102).
+    taught: list[RecordRow] = field(default_factory=list)
 
 
 def _index_table(doc: Document) -> Table | None:
@@ -115,19 +131,122 @@ def build_record(doc: Document, fallback_id: str | None = None) -> ModuleRecord:
     if summaries is not None:
         record.summaries_line = summaries.line
         for child in summaries.children:
-            match = _SUMMARY.match(strip_markup(child.title))
-            if not match:
+            summary = _summary(child)
+            if summary is None:
                 continue
-            rest = match["rest"] or ""
-            found = _INT.search(rest)
-            kind = re.search(r"(BUILD|STRETCH|CONSOLIDATE|PROJECT)", rest, re.IGNORECASE)
-            record.summaries.append(
-                LessonSummary(
-                    line=child.line, slug=match["slug"], number=int(found.group()) if found else None,
-                    type_raw=kind.group(1).upper() if kind else "",
+            record.summaries.append(summary)
+            record.taught += [
+                RecordRow(
+                    line=line, concept=text, depth=parse_depth(_depth_hint(text)), lesson_raw=summary.slug,
+                    slug=summary.slug if not summary.slug.isdigit() else None, number=summary.number, path=doc.path,
                 )
-            )
+                for line, text in _taught_items(child)
+            ]
+    record.taught += _mental_model_rows(doc)
     return record
+
+
+_NUMBERED_SUMMARY = re.compile(
+    r"^Lesson\s+(?P<n>\d+)\s*[:.\-—]*\s*(?P<title>.*?)\s*(?:\(`?(?P<slug>[a-z0-9][\w.-]*)`?[^)]*\))?\s*$", re.IGNORECASE
+)
+
+
+def _summary(section: Section) -> LessonSummary | None:
+    """``### autograd (Lesson 2 — STRETCH)`` or ``### Lesson 2: Human Title``."""
+    title = strip_markup(section.title)
+    kind = re.search(r"(BUILD|STRETCH|CONSOLIDATE|PROJECT)", title, re.IGNORECASE)
+    numbered = _NUMBERED_SUMMARY.match(title)
+    if numbered:
+        slug = numbered["slug"] or str(int(numbered["n"]))
+        return LessonSummary(
+            line=section.line, slug=slug, number=int(numbered["n"]), type_raw=kind.group(1).upper() if kind else "",
+            title=numbered["title"],
+        )
+    match = _SUMMARY.match(title)
+    if not match:
+        return None
+    rest = match["rest"] or ""
+    found = _INT.search(rest)
+    return LessonSummary(
+        line=section.line, slug=match["slug"], number=int(found.group()) if found else None,
+        type_raw=kind.group(1).upper() if kind else "",
+    )
+
+
+def _depth_hint(text: str) -> str:
+    found = re.search(r"\b(MENTIONED|INTRODUCED|DEVELOPED|APPLIED)\b", text)
+    return found.group(1) if found else ""
+
+
+def _taught_items(section: Section) -> list[tuple[int, str]]:
+    """Items under "Concepts taught", "Mental models established"... of one summary."""
+    out: list[tuple[int, str]] = []
+    for block in section.all_blocks():
+        if isinstance(block, Paragraph):
+            for found in fields_in(block.text, block.line):
+                if _taught_label(found.label):
+                    out += [(found.line, part) for part in _split_items(found.value)]
+        elif isinstance(block, ListBlock):
+            collecting = False
+            for item in block.items:
+                fields = fields_in(item.text, item.line)
+                if fields:
+                    collecting = _taught_label(fields[0].label)
+                    if collecting:
+                        out += [(item.line, part) for part in _split_items(fields[0].value)]
+                        out += [(sub.line, sub.text) for child in item.children for sub in child.items]
+                elif collecting or _previous_label_taught(section, block):
+                    out.append((item.line, item.text))
+    return [(line, strip_markup(text)) for line, text in out if strip_markup(text)]
+
+
+def _previous_label_taught(section: Section, block: ListBlock) -> bool:
+    """A bullet list right after a ``**Concepts taught:**`` paragraph."""
+    previous = None
+    for candidate in section.all_blocks():
+        if candidate is block:
+            break
+        previous = candidate
+    if not isinstance(previous, Paragraph):
+        return False
+    fields = fields_in(previous.text, previous.line)
+    return bool(fields) and _taught_label(fields[-1].label) and not strip_markup(fields[-1].value)
+
+
+def _taught_label(label: str) -> bool:
+    have = " ".join(words(label))
+    return any(have.startswith(name) for name in RECORD_TAUGHT_LABELS)
+
+
+def _split_items(value: str) -> list[str]:
+    text = strip_markup(value)
+    if not text:
+        return []
+    return [part.strip() for part in re.split(r"[;,](?![^(]*\))", text) if part.strip()]
+
+
+def _mental_model_rows(doc: Document) -> list[RecordRow]:
+    """``Model/Analogy | Established In | Used Again In`` rows: the model was taught where established."""
+    rows: list[RecordRow] = []
+    for section in doc.sections():
+        title = " ".join(words(section.title))
+        if not any(name in title for name in RECORD_HEADINGS["mental_models"]):
+            continue
+        for table in section.tables():
+            model, where = table.column("model", "analogy", "mental model"), table.column("established")
+            if model is None or where is None:
+                continue
+            for row in table.rows:
+                slug, number = parse_lesson_cell(row.get(where))
+                name = strip_markup(row.get(model))
+                if name and (slug or number):
+                    rows.append(
+                        RecordRow(
+                            line=row.line, concept=name, depth=parse_depth(""), lesson_raw=strip_markup(row.get(where)),
+                            slug=slug, number=number, path=doc.path,
+                        )
+                    )
+    return rows
 
 
 def _summaries_section(doc: Document) -> Section | None:
@@ -176,7 +295,28 @@ def concept_score(claim: str, row: str) -> float:
         short, long = sorted((set(core_a.split()), set(core_b.split())), key=len)
         if len(short) >= 2 and short <= long:
             best = max(best, 90.0)
+    # Paraphrases: most content words shared once stemmed ("Computing gradients" / "gradient computation").
+    stem_a, stem_b = _stems(claim), _stems(row)
+    if stem_a and stem_b:
+        short, long = sorted((stem_a, stem_b), key=len)
+        shared = len(short & long)
+        if (short <= long and (len(short) >= 2 or len(long) <= 2)) or (shared >= 2 and shared >= 0.75 * len(short)):
+            best = max(best, 86.0)
     return best
+
+
+_SUFFIXES = ("ations", "ation", "ings", "ing", "ies", "ed", "es", "s", "al")
+
+
+def _stem(word: str) -> str:
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[: -len(suffix)]
+    return word
+
+
+def _stems(name: str) -> set[str]:
+    return {_stem(w) for w in _core_key(name).split()}
 
 
 def best_match(claim: str, rows: list[RecordRow]) -> tuple[RecordRow | None, float]:
