@@ -1,6 +1,8 @@
 """Find a curriculum root and load its documents in course order.
 
-Course order is series, module, lesson number (``config.order`` overrides it).
+Course order is series, module, lesson number (``config.order`` overrides it);
+the number is the module plan's (its number column, else the row), else the
+planning doc's title or ``**Position:**``.
 Lessons come from planning docs and from module plan Lesson Sequence rows (a
 lesson not planned yet is still part of the course).
 """
@@ -142,8 +144,9 @@ def _load_lessons(curriculum: Curriculum, errors: list[str] | None) -> list[Less
             else:
                 lesson = found
             lesson.entry, lesson.plan_type = entry, entry.type_raw or None
-            if lesson.number is None:
-                lesson.number = entry.number
+            # The module plan places the lesson (its number column, else its row);
+            # a stale number in the doc's title or Position is X204, not a new order.
+            lesson.number = entry.number if entry.number is not None else lesson.number
     return lessons
 
 

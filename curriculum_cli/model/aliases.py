@@ -25,7 +25,7 @@ PARTS: dict[str, tuple[str, ...]] = {
     "gap_resolution": ("gap resolution", "gap resolutions", "resolving gaps"),
     "misconceptions": ("misconceptions table", "misconceptions addressed", "misconceptions"),
     "examples": ("examples planned", "examples used", "examples"),
-    "phase3": ("^phase 3", "^design"),
+    "phase3": ("^phase 3", "^design$"),
     "narrative": ("narrative arc", "narrative"),
     "modalities": ("modalities planned", "modalities used", "modalities", "modality coverage"),
     "cognitive_load": ("cognitive load assessment", "cognitive load reassessment", "cognitive load"),
@@ -89,8 +89,8 @@ COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
         "reasoning": ("reasoning", "notes", "rationale"),
     },
     "gap_resolution": {
-        "gap": ("gap", "concept"),
         "size": ("gap size", "size"),
+        "gap": ("gap", "concept"),
         "resolution": ("resolution", "how resolved"),
     },
     "misconceptions": {

@@ -504,7 +504,7 @@ class _PlanBuilder:
             for field in fields_in(text, line):
                 kind = _scope_label(field.label)
                 if kind == "target":
-                    scope.target_depth = field.value
+                    scope.target_depth, found = field.value, True
                 elif kind is not None:
                     found = True
                     if kind == "not":
@@ -522,9 +522,10 @@ class _PlanBuilder:
                 for item in block.items:
                     labelled = label(item.text, item.line)
                     if target is None:  # a flat list: each item says where it belongs
-                        flat = _flat_scope(item.text)
-                        into = scope.not_items if flat == "not" else scope.is_items
-                        into.append(self._scope_item(item.text, item.line, flat == "not"))
+                        if not labelled:
+                            flat = _flat_scope(item.text)
+                            into = scope.not_items if flat == "not" else scope.is_items
+                            into.append(self._scope_item(item.text, item.line, flat == "not"))
                         continue
                     if not labelled:
                         target.append(self._scope_item(item.text, item.line, target is scope.not_items))

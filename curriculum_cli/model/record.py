@@ -309,10 +309,12 @@ _SUFFIXES = ("ations", "ation", "ings", "ing", "ies", "ed", "es", "s", "al")
 
 
 def _stem(word: str) -> str:
+    """A crude stem: a common suffix dropped, then at most 6 letters ("immutability" ~ "immutable")."""
     for suffix in _SUFFIXES:
         if word.endswith(suffix) and len(word) - len(suffix) >= 4:
-            return word[: -len(suffix)]
-    return word
+            word = word[: -len(suffix)]
+            break
+    return word[:6]
 
 
 def _stems(name: str) -> set[str]:

@@ -241,7 +241,13 @@ def stretch_after_stretch(ctx: LessonContext) -> Iterator[Issue]:
     fix="add the lesson to its module plan's Lesson Sequence, with the number of its title",
 )
 def not_in_sequence(ctx: LessonContext) -> Iterator[Issue]:
-    """A planned lesson is missing from its module plan's Lesson Sequence, or has another number there."""
+    """A planned lesson is missing from its module plan's Lesson Sequence, or has another place there.
+
+    The place is the title's lesson number, ``**Position:** Lesson N of M`` or
+    ``**Lesson:** N of M``; the module plan's number column, else its row
+    order, is the truth.  A stale ``of M`` (the plan has another number of
+    lessons) is reported too.
+    """
     plan = _plan(ctx)
     module = ctx.curriculum.modules.get(ctx.lesson.module_id or "")
     if plan is None or module is None or module.plan is None or not module.plan.entries:
@@ -252,10 +258,20 @@ def not_in_sequence(ctx: LessonContext) -> Iterator[Issue]:
             f"`{ctx.lesson.slug}` is not in the Lesson Sequence of {module.plan_path}",
             line=plan.header.line, subject=f"sequence:{ctx.lesson.slug}",
         )
-    elif plan.header.lesson_number is not None and entry.number is not None and plan.header.lesson_number != entry.number:
+        return
+    header = plan.header
+    line = header.position_line or header.line
+    if header.lesson_number is not None and entry.number is not None and header.lesson_number != entry.number:
+        place = "numbers it" if module.plan.numbered else "has it in row"
         yield Issue(
-            f"the title says lesson {plan.header.lesson_number}, the module plan numbers it {entry.number}",
-            line=plan.header.line, subject=f"sequence:{ctx.lesson.slug}",
+            f"the header says lesson {header.lesson_number}, the module plan {place} {entry.number}",
+            line=line, subject=f"sequence:{ctx.lesson.slug}",
+        )
+    elif header.lesson_count is not None and header.lesson_count != len(module.plan.entries):
+        yield Issue(
+            f"the header says lesson {header.lesson_number} of {header.lesson_count}, "
+            f"the module plan has {len(module.plan.entries)} lessons",
+            line=line, subject=f"sequence:{ctx.lesson.slug}",
         )
 
 

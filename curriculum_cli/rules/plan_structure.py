@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from curriculum_cli.findings import Issue, Severity
+from curriculum_cli.model.aliases import COLUMNS
 from curriculum_cli.model.curriculum import PlanDocument
 from curriculum_cli.model.plan import DepthCell
+from curriculum_cli.parse.markdown import words
 from curriculum_cli.rules.base import rule
 
 #: Parts every planning document must have: part -> how to name it in a message.
@@ -23,13 +25,13 @@ REQUIRED_PARTS: dict[str, str] = {
     "checklists": "## Checklists",
 }
 
-#: Table part -> columns it must have (each a tuple of accepted names).
-REQUIRED_COLUMNS: dict[str, tuple[tuple[str, ...], ...]] = {
-    "concepts": (("concept",), ("depth",), ("source",)),
-    "prerequisites": (("concept",), ("required",), ("actual",), ("source",), ("status",)),
-    "misconceptions": (("misconception",), ("negative", "example")),
-    "examples": (("example",), ("type", "kind")),
-    "modalities": (("modality",), ("why",)),
+#: Table part -> column roles it must have (names per role in ``aliases.COLUMNS``).
+REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
+    "concepts": ("concept", "depth", "source"),
+    "prerequisites": ("concept", "required", "actual", "source", "status"),
+    "misconceptions": ("misconception", "negative"),
+    "examples": ("example", "type"),
+    "modalities": ("modality", "why"),
 }
 
 _DEPTHS = "MENTIONED, INTRODUCED, DEVELOPED or APPLIED"
@@ -95,15 +97,17 @@ def missing_column(target: PlanDocument) -> Iterator[Issue]:
     Phase 1: ``Concept | Depth | Source``; prerequisites: ``Concept | Required
     Depth | Actual Depth | Source Lesson | Status``; misconceptions:
     ``Misconception | ... | Negative Example ...``; examples: ``Example |
-    Type``; modalities: ``Modality | ... | Why ...``.
+    Type``; modalities: ``Modality | ... | Why ...`` (or ``Rationale``).
+    Every accepted name of a column is in ``aliases.COLUMNS``.
     """
-    for part, columns in REQUIRED_COLUMNS.items():
+    for part, roles in REQUIRED_COLUMNS.items():
         table = target.plan.tables.get(part)
         if table is None:
             continue
-        lowered = [cell.lower() for cell in table.header]
-        for names in columns:
-            if not any(any(name in cell for name in names) for cell in lowered):
+        lowered = [" ".join(words(cell)) for cell in table.header]
+        for role in roles:
+            names = COLUMNS[part][role]
+            if not any(any(f" {' '.join(words(name))} " in f" {cell} " for name in names) for cell in lowered):
                 yield Issue(
                     f"{part} table has no '{names[0].title()}' column (header: {' | '.join(table.header)})",
                     table.line, fix=f"add a '{names[0].title()}' column", subject=f"{part}:{names[0]}",
