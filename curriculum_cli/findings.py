@@ -42,6 +42,22 @@ class Severity(str, enum.Enum):
             ) from None
 
 
+class Edit(BaseModel):
+    """A safe mechanical fix: on ``line`` of ``path``, replace the last ``old`` with ``new``.
+
+    ``old`` and ``new`` are the text as the student sees it; in a notebook
+    they are matched inside the line's JSON string.  An edit whose ``old`` is
+    no longer on its line is not applied (``check --fix`` says so).
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    path: str
+    line: int
+    old: str
+    new: str
+
+
 class Finding(BaseModel):
     """One defect at one place. Frozen: reporters and reviews only read it."""
 
@@ -61,6 +77,8 @@ class Finding(BaseModel):
     subject: str | None = None
     #: Optional multi-line detail (a traceback, an expected/actual diff).
     detail: str | None = None
+    #: Mechanical fixes ``check --fix`` applies (and ``--diff`` shows); empty when there is none.
+    edits: tuple[Edit, ...] = ()
 
     def sort_key(self) -> tuple[str, int, int, str, str]:
         return (self.path, self.line or 0, self.column or 0, self.code, self.message)
@@ -80,6 +98,8 @@ class Issue:
     detail: str | None = None
     #: Override of the rule's default severity for this one issue.
     severity: Severity | None = None
+    #: Mechanical fixes (see :class:`Edit`).
+    edits: tuple[Edit, ...] = ()
 
 
 def normalize(findings: Iterable[Finding]) -> list[Finding]:

@@ -28,6 +28,7 @@ from curriculum_cli.cli.options import (
     use_colour,
 )
 from curriculum_cli.errors import CurriculumError
+from curriculum_cli.fixes import FixPlan
 from curriculum_cli.load.config_file import merge
 from curriculum_cli.progress import Progress
 
@@ -63,6 +64,12 @@ def check(
         typer.Option("--jobs", "-j", min=1, help="Lessons whose code runs at once [default: the number of cores]."),
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress line on a terminal.")] = False,
+    fix: Annotated[
+        bool, typer.Option("--fix", help="Apply safe mechanical fixes (dashes, checklist counts, claimed outputs).")
+    ] = False,
+    diff: Annotated[
+        bool, typer.Option("--diff", help="Print the fixes --fix would make as a unified diff; write nothing.")
+    ] = False,
 ) -> None:
     """Check planning documents, built lessons and notebooks; exit 1 on findings at or above --fail-on."""
     from curriculum_cli.baseline import apply_baseline
@@ -84,6 +91,16 @@ def check(
             if progress is not None:
                 progress.close()
         apply_baseline(report, baseline=baseline, write=write_baseline)
+        if diff or fix:
+            from curriculum_cli.fixes import plan_fixes
+
+            plan = plan_fixes(report.findings)
+            if diff:
+                emit(plan.diff(), output)
+                for message in report.errors:
+                    typer.echo(f"curriculum: error: {message}", err=True)
+                raise typer.Exit(2 if report.errors else 1 if plan.files else 0)
+            _fix(report, plan)
         emit(render(report, output_format.value, colour=use_colour(output), show_fixes=show_fixes), output)
     except CurriculumError as error:
         raise fail(str(error)) from None
@@ -92,3 +109,15 @@ def check(
     if report.errors:
         raise typer.Exit(2)
     raise typer.Exit(1 if report.failed(config.fail_on) and not exit_zero else 0)
+
+
+def _fix(report: api.Report, plan: FixPlan) -> None:
+    """Write the fixes, drop the findings they fixed, and say what was done on stderr."""
+    refused = set(plan.write())
+    fixed = [f for f in plan.fixed if not any(edit.path in refused for edit in f.edits)]
+    report.findings = [f for f in report.findings if f not in fixed]
+    files = len(set(plan.files) - refused)
+    if fixed:
+        typer.echo(f"curriculum: fixed {len(fixed)} finding{'s' * (len(fixed) != 1)} in {files} file{'s' * (files != 1)}", err=True)
+    for path in sorted(refused):
+        typer.echo(f"curriculum: {path} changed while it was checked; not fixed", err=True)

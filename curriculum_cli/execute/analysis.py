@@ -40,7 +40,7 @@ from curriculum_cli.execute.inventory import (
 )
 from curriculum_cli.execute.sources import Artifact, read_artifact
 from curriculum_cli.execute.static import BUILTIN_NAMES, ChainStatic, Undefined, analyze_chain
-from curriculum_cli.findings import Issue
+from curriculum_cli.findings import Edit, Issue
 from curriculum_cli.load.files import read_text
 
 _NAME_ERROR = re.compile(r"name '([^']+)' is not defined")
@@ -743,7 +743,9 @@ def _claims(chain: Chain, tolerance: float, issues: dict[str, list[Issue]]) -> N
                     path=block.path,
                     subject=claim.text,
                     detail=f"expected: {claim.text}\nactual:   " + "\n          ".join(lines),
-                    fix=f"change the comment to `# {_short(actual)}` (`curriculum fix --update-outputs` does it)",
+                    fix=f"change the comment to `# {_short(actual)}` (`curriculum check --fix` does it)",
+                    edits=(Edit(path=block.path, line=mismatch.line, old=claim.text, new=actual),)
+                    if "\n" not in actual else (),
                 )
             )
 

@@ -17,6 +17,8 @@ def finding_dict(finding: Finding) -> dict[str, object]:
     for key in ("impact", "subject", "detail"):
         if data.get(key) is not None:
             out[key] = data[key]
+    if data.get("edits"):
+        out["edits"] = data["edits"]
     return out
 
 

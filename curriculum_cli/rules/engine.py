@@ -38,6 +38,7 @@ def run_rules(rules: Iterable[Rule], target: Any, path: str, config: Config) -> 
                         impact=rule.impact or None,
                         subject=issue.subject,
                         detail=issue.detail,
+                        edits=issue.edits,
                     )
                 )
         except Exception as error:  # noqa: BLE001 - a rule bug must not lose the run

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from curriculum_cli.findings import Issue, Severity
+from curriculum_cli.findings import Edit, Issue, Severity
 from curriculum_cli.model.curriculum import PlanDocument
 from curriculum_cli.model.plan import ChecklistItem, LessonPlan
 from curriculum_cli.rules.base import rule
@@ -30,6 +30,18 @@ _POS_NEG_LIMIT = re.compile(r"(\d+)\s*positive.*?(\d+)\s*negative", re.IGNORECAS
 class Verdict:
     count_errors: list[str]
     limit_errors: list[str]
+    #: ``(old, new)`` texts of the claim that correct its wrong counts.
+    count_fixes: list[tuple[str, str]] = field(default_factory=list)
+
+
+def _corrected(match: re.Match[str], *values: int) -> tuple[str, str]:
+    """The matched text, and the same text with its number groups replaced by ``values``."""
+    old = match.group(0)
+    new = old
+    for group in range(len(values), 0, -1):
+        start, end = match.start(group) - match.start(), match.end(group) - match.start()
+        new = new[:start] + str(values[group - 1]) + new[end:]
+    return old, new
 
 
 def _topic(text: str) -> str | None:
@@ -54,6 +66,7 @@ def _verify(item: ChecklistItem, plan: LessonPlan) -> Verdict:
     topic = _topic(text)
     counts: list[str] = []
     limits: list[str] = []
+    fixes: list[tuple[str, str]] = []
     if topic in ("misconceptions", "modalities"):
         rows = plan.misconceptions if topic == "misconceptions" else plan.modalities
         if topic not in plan.tables:
@@ -63,6 +76,7 @@ def _verify(item: ChecklistItem, plan: LessonPlan) -> Verdict:
         stated = _PAREN_COUNT.search(text)
         if stated and int(stated.group(1)) != actual:
             counts.append(f"states {stated.group(1)} {topic}, the table has {actual}")
+            fixes.append(_corrected(stated, actual))
         least = _AT_LEAST.search(text)
         if least and actual < int(least.group(1)):
             limits.append(f"asserts at least {least.group(1)} {topic}, the table has {actual}")
@@ -83,6 +97,7 @@ def _verify(item: ChecklistItem, plan: LessonPlan) -> Verdict:
                 f"states {stated.group(1)} positive + {stated.group(2)} negative, "
                 f"the table has {positive} positive + {negative} negative"
             )
+            fixes.append(_corrected(stated, positive, negative))
         head = text[: stated.start()] if stated else text
         least = _POS_NEG_LIMIT.search(head) if _AT_LEAST.search(head) else None
         if least and (positive < int(least.group(1)) or negative < int(least.group(2))):
@@ -105,6 +120,7 @@ def _verify(item: ChecklistItem, plan: LessonPlan) -> Verdict:
             limits.append(f"asserts at most {most.group(1)} new concepts, the lesson lists {actual}")
         elif equals and int(equals.group(1)) != actual:
             counts.append(f"states {equals.group(1)} new concepts, the lesson lists {actual}")
+            fixes.append(_corrected(equals, actual))
     elif topic == "scope":
         scope = plan.scope
         if scope is None or not scope.is_items or not scope.not_items:
@@ -114,7 +130,7 @@ def _verify(item: ChecklistItem, plan: LessonPlan) -> Verdict:
         resolution = plan.gap_resolution.raw.strip() if plan.gap_resolution else ""
         if gaps and (not resolution or re.match(r"no gaps?\b", resolution, re.IGNORECASE)):
             limits.append(f"{len(gaps)} prerequisite gap(s) have no resolution")
-    return Verdict(counts, limits)
+    return Verdict(counts, limits, fixes)
 
 
 def _checked(plan: LessonPlan) -> Iterator[ChecklistItem]:
@@ -139,6 +155,8 @@ def false_checklist_count(target: PlanDocument) -> Iterator[Issue]:
             yield Issue(
                 f"checked claim is false: {'; '.join(verdict.count_errors + verdict.limit_errors)}", item.line,
                 fix="correct the count in the claim (or the table), or uncheck it", subject=item.text,
+                edits=tuple(Edit(path=target.path, line=item.line, old=old, new=new) for old, new in verdict.count_fixes)
+                if item.line is not None else (),
             )
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from curriculum_cli.execute.analysis import lesson_artifacts
 from curriculum_cli.execute.sources import Artifact
 from curriculum_cli.execute.static import comments_and_strings
-from curriculum_cli.findings import Issue, Severity
+from curriculum_cli.findings import Edit, Issue, Severity
 from curriculum_cli.rules.base import rule
 from curriculum_cli.rules.context import LessonContext
 
@@ -26,6 +26,8 @@ class Dash:
     column: int
     excerpt: str
     fixed: str
+    #: Length of the dash as written (`` — ``, `` -- ``, ``--``), from ``column``.
+    length: int = 0
 
 
 def find_dashes(text: str) -> list[Dash]:
@@ -39,7 +41,7 @@ def find_dashes(text: str) -> list[Dash]:
             end = min(len(text), match.end() + 12)
             excerpt = text[start:end].strip()
             fixed = (text[start : match.start()] + "—" + text[match.end() : end]).strip()
-            out.append(Dash(match.start() + 1, excerpt, fixed))
+            out.append(Dash(match.start() + 1, excerpt, fixed, match.end() - match.start()))
     return sorted(out, key=lambda d: d.column)
 
 
@@ -85,4 +87,29 @@ def spaced_dash(ctx: LessonContext) -> Iterator[Issue]:
                 path=artifact.path,
                 subject=first.excerpt,
                 fix=f"write an unspaced em dash: “{first.fixed}”",
+                edits=dash_edits(artifact.path, line, text, dashes) if not where.startswith("a string") else (),
             )
+
+
+#: Characters of context kept around a dash in an edit, so it replaces that dash and no other.
+_CONTEXT = 8
+
+
+def dash_edits(path: str, line: int, text: str, dashes: list[Dash]) -> tuple[Edit, ...]:
+    """Edits turning each dash of ``text`` (which starts on ``line``) into an unspaced em dash.
+
+    A dash at the end of a line is left alone (joining the lines is not mechanical).
+    """
+    edits = []
+    for dash in dashes:
+        start, end = dash.column - 1, dash.column - 1 + dash.length
+        if not text[start:end].strip() or end >= len(text) or text[end] == "\n":
+            continue
+        line_start = text.rfind("\n", 0, start) + 1
+        line_end = text.find("\n", end)
+        line_end = len(text) if line_end < 0 else line_end
+        before = text[max(line_start, start - _CONTEXT) : start]
+        after = text[end : min(line_end, end + _CONTEXT)]
+        edits.append(Edit(path=path, line=line + text.count("\n", 0, start), old=before + text[start:end] + after,
+                          new=before + "—" + after))
+    return tuple(edits)

@@ -31,57 +31,57 @@ A dash {DASH} here.
 Another {DASH} there.
 
 ```python
-import math; print(y)
+y = 1 +
 x = 1
 ```
 """
 
 
 def test_without_suppressions_every_finding_is_reported(tmp_path: Path) -> None:
-    assert _codes(_lesson(tmp_path, BODY)) == [(3, "W101"), (5, "W101"), (8, "C102")]
+    assert _codes(_lesson(tmp_path, BODY)) == [(3, "W101"), (5, "W101"), (8, "C101")]
 
 
 def test_html_comment_on_its_own_line_covers_the_next_block_only(tmp_path: Path) -> None:
     text = BODY.replace("A dash", "<!-- curriculum: ignore[W101] -->\nA dash")
-    assert _codes(_lesson(tmp_path, text)) == [(6, "W101"), (9, "C102")]
+    assert _codes(_lesson(tmp_path, text)) == [(6, "W101"), (9, "C101")]
 
 
 def test_html_comment_at_the_end_of_a_line_covers_that_line(tmp_path: Path) -> None:
     text = BODY.replace("there.", "there. <!-- curriculum: ignore[W101] -->")
-    assert _codes(_lesson(tmp_path, text)) == [(3, "W101"), (8, "C102")]
+    assert _codes(_lesson(tmp_path, text)) == [(3, "W101"), (8, "C101")]
 
 
 def test_comment_before_a_fence_covers_the_whole_fence(tmp_path: Path) -> None:
-    text = BODY.replace("```python", "<!-- curriculum: ignore[C102] -->\n```python")
+    text = BODY.replace("```python", "<!-- curriculum: ignore[C101] -->\n```python")
     assert _codes(_lesson(tmp_path, text)) == [(3, "W101"), (5, "W101")]
 
 
 def test_code_comment_covers_its_line(tmp_path: Path) -> None:
-    text = BODY.replace("print(y)", "print(y)  # curriculum: ignore[C102]")
+    text = BODY.replace("y = 1 +", "y = 1 +  # curriculum: ignore[C101]")
     assert _codes(_lesson(tmp_path, text)) == [(3, "W101"), (5, "W101")]
 
 
 def test_file_level_form_and_a_prefix(tmp_path: Path) -> None:
     text = BODY + "\n<!-- curriculum: ignore-file[W1] -->\n"
-    assert _codes(_lesson(tmp_path, text)) == [(8, "C102")]
+    assert _codes(_lesson(tmp_path, text)) == [(8, "C101")]
 
 
 def test_tsx_comment(tmp_path: Path) -> None:
     text = (
         "export default function Lesson() {\n  return (\n    <div>\n"
-        "      {/* curriculum: ignore[C102] */}\n"
-        '      <CodeBlock language="python" code={`import math; print(y)\nx = 1`} />\n'
-        "      <CodeBlock language=\"python\" code={`import math; print(z)`} />\n    </div>\n  );\n}\n"
+        "      {/* curriculum: ignore[C101] */}\n"
+        '      <CodeBlock language="python" code={`y = 1 +\nx = 1`} />\n'
+        "      <CodeBlock language=\"python\" code={`z = 2 +`} />\n    </div>\n  );\n}\n"
     )
     path = _lesson(tmp_path, text, "Lesson.tsx")
-    assert _codes(path) == [(7, "C102")]
+    assert _codes(path) == [(7, "C101")]
 
 
-def _notebook(tmp_path: Path, tags: list[str], first: str = "print(y)") -> Path:
+def _notebook(tmp_path: Path, tags: list[str], first: str = "y = 1 +") -> Path:
     cells = [
         {"cell_type": "code", "execution_count": None, "id": "a", "metadata": {"tags": tags}, "outputs": [],
          "source": [first + "\n", "x = 1"]},
-        {"cell_type": "code", "execution_count": None, "id": "b", "metadata": {}, "outputs": [], "source": ["print(z)"]},
+        {"cell_type": "code", "execution_count": None, "id": "b", "metadata": {}, "outputs": [], "source": ["z = 2 +"]},
     ]
     path = tmp_path / "practice.ipynb"
     path.write_text(json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}, indent=1))
@@ -89,39 +89,39 @@ def _notebook(tmp_path: Path, tags: list[str], first: str = "print(y)") -> Path:
 
 
 def test_notebook_cell_tag_covers_that_cell_only(tmp_path: Path) -> None:
-    assert [code for _, code in _codes(_notebook(tmp_path, []))] == ["C102", "C102"]
-    found = _codes(_notebook(tmp_path, ["curriculum-ignore-C102"]))
-    assert [code for _, code in found] == ["C102"]
+    assert [code for _, code in _codes(_notebook(tmp_path, []))] == ["C101", "C101"]
+    found = _codes(_notebook(tmp_path, ["curriculum-ignore-C101"]))
+    assert [code for _, code in found] == ["C101"]
     assert found[0][0] is not None and found[0][0] > 9  # the second cell, not the tagged one
 
 
 def test_notebook_code_comment(tmp_path: Path) -> None:
-    found = _codes(_notebook(tmp_path, [], first="print(y)  # curriculum: ignore[C102]"))
-    assert [code for _, code in found] == ["C102"]
+    found = _codes(_notebook(tmp_path, [], first="y = 1 +  # curriculum: ignore[C101]"))
+    assert [code for _, code in found] == ["C101"]
 
 
 def test_unused_suppression_is_s101_at_the_comment(tmp_path: Path) -> None:
-    text = BODY.replace("A dash", "<!-- curriculum: ignore[W101, C102] -->\nA dash")
-    assert _codes(_lesson(tmp_path, text)) == [(3, "S101"), (6, "W101"), (9, "C102")]
+    text = BODY.replace("A dash", "<!-- curriculum: ignore[W101, C101] -->\nA dash")
+    assert _codes(_lesson(tmp_path, text)) == [(3, "S101"), (6, "W101"), (9, "C101")]
 
 
 def test_unknown_code_is_s102_naming_the_closest(tmp_path: Path) -> None:
-    text = BODY.replace("print(y)", "print(y)  # curriculum: ignore[C1O2]")
+    text = BODY.replace("y = 1 +", "y = 1 +  # curriculum: ignore[C1O1]")
     report = api.check([_lesson(tmp_path, text)], overrides={"exec": {"enabled": False}})
     s102 = [f for f in report.findings if f.code == "S102"]
-    assert len(s102) == 1 and "C102" in s102[0].message and s102[0].line == 8
+    assert len(s102) == 1 and "C101" in s102[0].message and s102[0].line == 8
 
 
 @pytest.mark.parametrize("overrides", [{"ignore": ["W101"]}, {"select": ["C", "S"]}])
 def test_a_code_this_run_did_not_check_is_not_reported_unused(tmp_path: Path, overrides: dict[str, object]) -> None:
     text = BODY.replace("Another", "<!-- curriculum: ignore[W101] -->\nAnother")
     report = api.check([_lesson(tmp_path, text)], overrides={"exec": {"enabled": False}, **overrides})
-    assert [f.code for f in report.findings] == ["C102"]
+    assert [f.code for f in report.findings] == ["C101"]
 
 
 def test_execution_codes_are_not_unused_under_no_exec(tmp_path: Path) -> None:
     text = BODY.replace("x = 1", "print(1)  # 2  # curriculum: ignore[C304]")
-    assert [code for _, code in _codes(_lesson(tmp_path, text))] == ["W101", "W101", "C102"]
+    assert [code for _, code in _codes(_lesson(tmp_path, text))] == ["W101", "W101", "C101"]
 
 
 def test_suppressions_in_a_curriculum_lesson(tmp_path: Path) -> None:
