@@ -4,14 +4,17 @@ Process tree, per :class:`~curriculum_cli.execute.runner.Executor`::
 
     linter (never imports torch)
       └─ worker: imports the preload modules once, runs no lesson code, no torch ops
-           └─ chain keeper: setsid, new PID + net namespaces when permitted
-                └─ chain process: PID 1 of its namespace; rlimits, Landlock,
-                   temp cwd; runs the chain's blocks one after another
+           └─ chain keeper: setsid; new mount, PID, net, IPC, UTS namespaces when permitted
+                └─ chain process: PID 1 of its namespace; read-only file system,
+                   tmpfs cwd, seccomp, rlimits; runs the chain's blocks one after another
 
-The worker relays the chain process's messages to the linter and times each
-block: on timeout it kills the chain's process group; afterwards it reaps
-every descendant (it is a child subreaper) and deletes the temp directory.
-Without a PID namespace the keeper *is* the chain process.
+The worker relays the chain process's sealed messages to the linter and times
+each block: on timeout (or past ``disk_mb``) it kills the chain's process
+group; afterwards it reaps every descendant (it is a child subreaper) and
+deletes the temp directory.  Without namespaces the keeper *is* the chain
+process.  SIGTERM (also sent by the kernel when the linter dies) makes the
+worker stop the chain, delete its temp directory and leave; a new worker
+removes the temp directories of dead ones (see :func:`_sweep`).
 
 Started by :mod:`runner` as ``python -c BOOT <root> <command fd> <result fd>``.
 """
@@ -38,6 +41,8 @@ from curriculum_cli.execute import _child, _protocol, _sandbox
 
 #: Slack for starting the chain process before the first block's clock runs.
 _STARTUP_SLACK = 10.0
+#: Longest the worker keeps killing what a chain left behind (seconds).
+_REAP_LIMIT = 10.0
 #: How often the worker measures the files a chain wrote (seconds).
 _DISK_POLL = 0.25
 _THREAD_VARIABLES = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS", "NUMEXPR_NUM_THREADS")
@@ -455,8 +460,13 @@ def _kill(pid: int) -> None:
 
 
 def _reap_all() -> None:
-    """Kill and reap every process left under the worker (it is a subreaper)."""
-    for _ in range(200):
+    """Kill and reap every process left under the worker (it is a subreaper).
+
+    Orphans re-parent to the worker as their parents die, so sweep until none
+    is left (a process that keeps forking runs into the process limit meanwhile).
+    """
+    end = time.monotonic() + _REAP_LIMIT
+    while time.monotonic() < end:
         try:
             pid, _ = os.waitpid(-1, os.WNOHANG)
         except ChildProcessError:

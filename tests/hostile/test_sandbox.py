@@ -376,3 +376,38 @@ def test_the_next_run_removes_what_a_dead_worker_left(tmp_path: Path, monkeypatc
         assert held.exists()  # its owner (this process) is alive and holds the lock
     assert not stale.exists()
     assert not (tmp_path / f"curriculum-exec-{dead}.lock").exists()
+
+
+# -- C307: an executor failure is a finding, a lesson failure is not C307 -------------------------
+
+
+def _c307(results: dict[int, object] | None = None, executor: object = None) -> list[int | None]:
+    from collections import defaultdict
+
+    from curriculum_cli.execute.analysis import Chain, _run, check_chain
+    from curriculum_cli.execute.inventory import Inventory
+    from curriculum_cli.execute.sources import read_artifact
+    from curriculum_cli.execute.static import analyze_chain
+
+    artifact = read_artifact("content/lesson.md", "# T\n\n```python\nx = 1\n```\n\n```python\nprint(x)\n```\n")
+    chain = Chain(artifact, analyze_chain(artifact.blocks, notebook=False))
+    chain.results = _run(executor, artifact.blocks, [], artifact.path) if executor else results  # type: ignore[assignment,arg-type]
+    issues: dict[str, list[object]] = defaultdict(list)
+    check_chain(chain, Inventory(), 1e-4, issues)  # type: ignore[arg-type]
+    return [issue.line for issue in issues.get("C307", [])]  # type: ignore[attr-defined]
+
+
+class _BrokenExecutor:
+    def run_chain(self, blocks: list[CodeBlock]) -> list[object]:
+        raise OverflowError("timeout value is too large")
+
+
+def test_an_executor_exception_is_c307_on_the_first_block() -> None:
+    assert _c307(executor=_BrokenExecutor()) == [4]
+
+
+def test_a_lesson_timeout_is_not_c307() -> None:
+    from curriculum_cli.execute.blocks import BlockResult
+
+    results = {0: BlockResult(0, "timeout"), 1: BlockResult(1, "not-run", reason="an earlier block timed out")}
+    assert _c307(results) == []
