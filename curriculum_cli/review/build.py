@@ -200,7 +200,7 @@ def exec_off_reason(config: Config, no_exec: bool) -> str | None:
 def checked_codes(config: Config, no_exec: bool = False) -> set[str]:
     """Codes of the rules that check something in a run with ``config``.
 
-    With execution off, the execution rules (C301-C306) run but check nothing.
+    With execution off, the execution rules (C301-C307) run but check nothing.
     """
     from curriculum_cli.rules.registry import all_rules
 

@@ -17,7 +17,7 @@ from curriculum_cli.rules.context import LessonContext
 
 #: Rules whose findings only code execution can produce or clear: with
 #: execution off (``--no-exec`` or ``exec.enabled: false``) they did not check.
-EXECUTION_CODES = frozenset({"C301", "C302", "C303", "C304", "C305", "C306"})
+EXECUTION_CODES = frozenset({"C301", "C302", "C303", "C304", "C305", "C306", "C307"})
 
 
 @rule(

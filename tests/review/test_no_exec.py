@@ -72,3 +72,10 @@ def test_configuration_off_says_configuration(lesson_dir: Path) -> None:
     assert second.report.verification[0].status == "NOT VERIFIED"
     assert "exec.enabled" in second.report.verification[0].note
     assert "--no-exec" not in second.text
+
+
+def test_every_execution_rule_is_known_to_the_review() -> None:
+    from curriculum_cli.rules.code import EXECUTION_CODES
+    from curriculum_cli.rules.registry import all_rules
+
+    assert {r.code for r in all_rules() if r.code.startswith("C3")} == EXECUTION_CODES
