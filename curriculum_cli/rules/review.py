@@ -16,6 +16,7 @@ from collections.abc import Iterator
 
 from curriculum_cli.findings import Issue, Severity
 from curriculum_cli.model.curriculum import PlanDocument
+from curriculum_cli.model.build_review import parse_severity
 from curriculum_cli.model.plan import Review, TextItem
 from curriculum_cli.model.review_aliases import CLOSED_AS_NOT_A_DEFECT, OPEN_STATUSES
 from curriculum_cli.parse.markdown import strip_markup
@@ -311,7 +312,11 @@ def review_all_addressed(target: PlanDocument) -> Iterator[Issue]:
         for item, match in _claims(review):
             sentence = match.group(0)
             subject = f"review:{index + 1}:all-addressed"
+            severities = {word.upper() for word in re.findall(r"critical|improvement|polish", sentence, re.IGNORECASE)}
             for row in live:
+                about = parse_severity(row.severity or row.finding or "")
+                if severities and about not in severities:
+                    continue  # "all CRITICAL findings were fixed" says nothing about the others
                 if row.status in OPEN_STATUSES:
                     title = strip_markup(row.finding)
                     yield Issue(
