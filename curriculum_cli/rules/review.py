@@ -15,8 +15,8 @@ import re
 from collections.abc import Iterator
 
 from curriculum_cli.findings import Issue, Severity
-from curriculum_cli.model.curriculum import PlanDocument
 from curriculum_cli.model.build_review import parse_severity
+from curriculum_cli.model.curriculum import PlanDocument
 from curriculum_cli.model.plan import Review, TextItem
 from curriculum_cli.model.review_aliases import CLOSED_AS_NOT_A_DEFECT, OPEN_STATUSES
 from curriculum_cli.parse.markdown import strip_markup
