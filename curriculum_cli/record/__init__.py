@@ -1,11 +1,16 @@
 """Step 6 of the pipeline: write what a lesson taught into its module record.
 
-``record_lesson`` adds (or updates) the lesson's rows in the record's Concept
-Index, from the planning doc's new concepts (Cognitive Load list), target
-concept and target depth, with the APIs in backticks in the notes, and adds a
-Per-Lesson Summary skeleton when the lesson has none.  It is idempotent, refuses
-a lesson whose last review is not PASS (unless forced), writes atomically and
-can return the change as a unified diff instead of writing.
+``record_lesson`` adds the lesson's rows to the record's Concept Index, from
+the planning doc's new concepts (Cognitive Load list), target concept and
+target depth, with the APIs in backticks in the notes, and adds a Per-Lesson
+Summary skeleton when the lesson has none.  Rows already in the record are
+never changed (a person may have written or edited them): a planned concept
+is already recorded when a row of the lesson names it, or when the lesson's
+rows already name all of its APIs.  So recording is idempotent, and recording
+a complete record changes nothing.  It refuses a lesson whose last review is
+not PASS (unless forced), writes atomically keeping the record's line endings,
+refuses to overwrite a record that changed while it ran, and can return the
+change as a unified diff instead of writing.
 """
 
 from __future__ import annotations
@@ -15,12 +20,12 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from curriculum_cli.errors import CurriculumError
-from curriculum_cli.load.files import atomic_write, read_text
+from curriculum_cli.errors import CurriculumError, StaleFileError
+from curriculum_cli.load.files import TextFile, atomic_write, read_file, write_like
 from curriculum_cli.model.curriculum import Curriculum, Lesson, Module, slug_key
 from curriculum_cli.model.depth import Depth, parse_depth
 from curriculum_cli.model.plan import LessonPlan
-from curriculum_cli.model.record import MATCH_THRESHOLD, build_record, concept_score
+from curriculum_cli.model.record import MATCH_THRESHOLD, build_record, concept_key, concept_score
 from curriculum_cli.model.record import RecordRow as IndexRow
 from curriculum_cli.parse.markdown import Document, parse_markdown, strip_markup, words
 
@@ -155,7 +160,8 @@ def _record_path(curriculum: Curriculum, lesson: Lesson, module: Module) -> Path
     return Path(lesson.plan.path).parent.parent / "record.md"
 
 
-def _update_index(lines: list[str], doc: Document, rows: list[RecordRow], slug: str) -> list[str]:
+def _update_index(lines: list[str], doc: Document, rows: list[RecordRow], lesson: Lesson) -> list[str]:
+    """Add the planned rows the record does not hold yet; existing rows are never changed."""
     record = build_record(doc)
     if record.index_line is None:
         block = ["## Concept Index", "", "| Concept | Depth | Lesson | Notes |", "|---------|-------|--------|-------|"]
@@ -164,33 +170,41 @@ def _update_index(lines: list[str], doc: Document, rows: list[RecordRow], slug: 
         doc = parse_markdown("\n".join(lines) + "\n")
         record = build_record(doc)
     assert record.index_line is not None and record.index_end_line is not None
-    mine = [row for row in record.rows if row.slug and slug_key(row.slug) == slug_key(slug)]
+    mine = [row for row in record.rows if _is_lesson_row(row, lesson)]
     insert: list[str] = []
+    added: list[RecordRow] = []
     for row in rows:
-        match = max(mine, key=lambda old: concept_score(row.concept, old.concept), default=None)
-        if match is not None and concept_score(row.concept, match.concept) >= MATCH_THRESHOLD:
-            lines[match.line - 1] = _merged(match, row).markdown()
-            mine.remove(match)
-        else:
-            insert.append(row.markdown())
+        if _recorded(row, mine) or any(concept_key(row.concept) == concept_key(a.concept) for a in added):
+            continue
+        added.append(row)
+        insert.append(row.markdown())
     end = record.index_end_line
     return [*lines[:end], *insert, *lines[end:]]
 
 
-def _merged(old: IndexRow, new: RecordRow) -> RecordRow:
-    """Update an existing row without losing what a person wrote in it.
+def _is_lesson_row(row: IndexRow, lesson: Lesson) -> bool:
+    if row.slug and slug_key(row.slug) == slug_key(lesson.slug):
+        return True
+    return row.number is not None and row.number == lesson.number and not row.slug
 
-    The concept name, the lesson cell and the notes stay; the depth is raised
-    (never lowered) to the planned one; APIs the plan names that the notes
-    lack are appended in backticks.
+
+def _api_key(api: str) -> str:
+    return re.sub(r"\s+", "", api)
+
+
+def _recorded(row: RecordRow, mine: list[IndexRow]) -> bool:
+    """Does the lesson already have a row for ``row``'s concept?
+
+    Yes when a row of the lesson names the same concept (the tolerant
+    comparison used everywhere), or when the lesson's rows already name every
+    API the planned concept lists (the person who wrote the record grouped or
+    named the concepts differently).
     """
-    depth = max(filter(None, (old.depth.depth, new.depth)))
-    have = set(_BACKTICKS.findall(old.notes))
-    missing = [api for api in _BACKTICKS.findall(new.notes) if api not in have]
-    notes = old.notes.strip()
-    if missing:
-        notes = "; ".join(part for part in (notes, ", ".join(f"`{api}`" for api in missing)) if part)
-    return RecordRow(concept=old.concept, depth=depth, lesson=old.lesson_raw or new.lesson, notes=notes)
+    if any(concept_score(row.concept, old.concept) >= MATCH_THRESHOLD for old in mine):
+        return True
+    planned = {_api_key(api) for api in _BACKTICKS.findall(row.notes)}
+    have = {_api_key(api) for old in mine for api in old.apis}
+    return bool(planned) and planned <= have
 
 
 def _summary(lesson: Lesson, rows: list[RecordRow]) -> list[str]:
@@ -211,9 +225,27 @@ def _summary(lesson: Lesson, rows: list[RecordRow]) -> list[str]:
     ]
 
 
+_LESSON_HEADING = re.compile(r"^\s*lesson\s+(\d+)\b", re.IGNORECASE)
+
+
+def _has_summary(doc: Document, summaries_line: int | None, lesson: Lesson) -> bool:
+    """Is there a summary heading for the lesson: its slug (``### autograd (Lesson 2 ...)``) or its number
+    (``### Lesson 2: Human Title``)?"""
+    if summaries_line is None:
+        return False
+    section = next((s for s in doc.sections() if s.line == summaries_line), None)
+    key = slug_key(lesson.slug)
+    for child in section.children if section else []:
+        title = strip_markup(child.title)
+        numbered = _LESSON_HEADING.match(title)
+        if key and key in slug_key(title) or numbered and lesson.number is not None and int(numbered[1]) == lesson.number:
+            return True
+    return False
+
+
 def _update_summaries(lines: list[str], doc: Document, lesson: Lesson, rows: list[RecordRow]) -> list[str]:
     record = build_record(doc)
-    if any(slug_key(s.slug) == slug_key(lesson.slug) for s in record.summaries):
+    if _has_summary(doc, record.summaries_line, lesson):
         return lines
     block = _summary(lesson, rows)
     if record.summaries_line is None:
@@ -230,8 +262,14 @@ def _update_summaries(lines: list[str], doc: Document, lesson: Lesson, rows: lis
     return [*lines[:at], *block, *lines[at:]]
 
 
-def _write_atomic(path: Path, text: str) -> None:
+def _write(path: Path, text: str, source: TextFile | None) -> None:
+    """Write the record atomically, refusing (StaleFileError) if it changed since ``source`` was read."""
+    if source is not None:
+        write_like(path, text, source)
+        return
     path.parent.mkdir(parents=True, exist_ok=True)
+    if path.exists():
+        raise StaleFileError(f"{path}: the record was created by someone else meanwhile; not overwritten")
     atomic_write(path, text)
 
 
@@ -258,11 +296,12 @@ def record_lesson(curriculum: Curriculum, slug: str, *, force: bool = False, dry
         )
     module = curriculum.modules.setdefault(lesson.module_id, Module(module_id=lesson.module_id))
     path = _record_path(curriculum, lesson, module)
-    before = read_text(path) if path.exists() else ""
+    source = read_file(path) if path.exists() else None
+    before = source.text if source else ""
     text = before or _skeleton(module)
     rows = planned_rows(lesson)
     lines = text.rstrip("\n").split("\n")
-    lines = _update_index(lines, parse_markdown(text, str(path)), rows, lesson.slug)
+    lines = _update_index(lines, parse_markdown(text, str(path)), rows, lesson)
     lines = _update_summaries(lines, parse_markdown("\n".join(lines) + "\n", str(path)), lesson, rows)
     after = "\n".join(lines).rstrip("\n") + "\n"
     diff = "".join(
@@ -272,7 +311,7 @@ def record_lesson(curriculum: Curriculum, slug: str, *, force: bool = False, dry
     )
     changed = after != before
     if changed and not dry_run:
-        _write_atomic(path, after)
+        _write(path, after, source)
         module.record = build_record(parse_markdown(after, str(path)), module.module_id)
         module.record_path = str(path)
         curriculum.invalidate()

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 
+import curriculum_cli.record as recording
+from curriculum_cli.cli import run
+from curriculum_cli.errors import StaleFileError
 from curriculum_cli.load.curriculum import load_curriculum
 from curriculum_cli.record import RecordRefused, record_lesson
 
@@ -65,3 +69,101 @@ def test_next_lesson_sees_the_recorded_rows(tmp_curriculum: Path) -> None:
     record_lesson(curriculum, "gamma")
     assert findings(tmp_curriculum) == set()
     assert curriculum.index.taught(curriculum.lesson("gamma"))[-1].concept == "Reducing along a dimension"
+
+
+# --------------------------------------------------------------------------- the bundled example
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "lessons"
+EXAMPLE_ORDER = ["tensor-basics", "broadcasting", "reductions", "loss-functions", "autograd-basics", "gradient-descent"]
+
+
+@pytest.fixture
+def example(tmp_path: Path) -> Path:
+    target = tmp_path / "lessons"
+    shutil.copytree(EXAMPLE, target)
+    return target
+
+
+def _records(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("record.md"))}
+
+
+def test_dry_run_on_the_complete_example_proposes_nothing(example: Path) -> None:
+    for slug in EXAMPLE_ORDER:
+        result = record_lesson(_load(example), slug, dry_run=True)
+        assert not result.changed and result.diff == "", (slug, result.diff)
+
+
+def test_recording_the_complete_example_changes_no_byte(example: Path) -> None:
+    # Hand-written depths stay (an INTRODUCED row is not raised to the plan's
+    # DEVELOPED), no rows are duplicated and no API lands in an unrelated row.
+    before = _records(example)
+    for slug in EXAMPLE_ORDER:
+        assert not record_lesson(_load(example), slug).changed, slug
+    assert _records(example) == before
+    assert "| Creating tensors by shape | INTRODUCED | tensor-basics |" in before["series-1/module-1-1/record.md"].decode()
+
+
+def test_recording_from_empty_records_twice_changes_nothing_the_second_time(example: Path) -> None:
+    for record in example.rglob("record.md"):
+        record.unlink()
+    for slug in EXAMPLE_ORDER:
+        assert record_lesson(_load(example), slug).changed, slug
+    first = _records(example)
+    for slug in EXAMPLE_ORDER:
+        result = record_lesson(_load(example), slug)
+        assert not result.changed, result.diff
+    assert _records(example) == first
+    text = first["series-1/module-1-2/record.md"].decode()
+    assert "`w -= lr * w.grad`" in text  # backticks and `*` survive a second run
+    rows = [line for line in text.splitlines() if line.startswith("| ") and "---" not in line]
+    assert len(rows) == len(set(rows))
+
+
+def test_a_lower_hand_written_depth_stays(tmp_curriculum: Path) -> None:
+    record = tmp_curriculum / "series-1/module-1-1/record.md"
+    edited = record.read_text().replace(GAMMA_ROW, GAMMA_ROW.replace("DEVELOPED", "INTRODUCED"))
+    record.write_text(edited)
+    result = record_lesson(_load(tmp_curriculum), "gamma")
+    assert not result.changed, result.diff  # the lower hand-written depth stays
+    assert record.read_text() == edited
+
+
+def test_a_summary_headed_by_lesson_number_is_not_duplicated(tmp_curriculum: Path) -> None:
+    record = tmp_curriculum / "series-1/module-1-1/record.md"
+    text = record.read_text()
+    heading = next(line for line in text.splitlines() if line.startswith("### gamma"))
+    record.write_text(text.replace(heading, "### Lesson 3: Reducing tensors"))
+    before = record.read_text()
+    assert not record_lesson(_load(tmp_curriculum), "gamma").changed
+    assert record.read_text() == before
+
+
+def test_a_crlf_record_stays_crlf(tmp_curriculum: Path) -> None:
+    record = tmp_curriculum / "series-1/module-1-1/record.md"
+    record.write_bytes(record.read_bytes().replace(GAMMA_ROW.encode(), b"").replace(b"\n", b"\r\n"))
+    assert record_lesson(_load(tmp_curriculum), "gamma").changed
+    data = record.read_bytes()
+    assert b"| Reducing along a dimension | DEVELOPED | gamma |" in data
+    assert data.count(b"\n") == data.count(b"\r\n")
+
+
+def test_a_record_edited_while_recording_is_not_overwritten(
+    tmp_curriculum: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    record = tmp_curriculum / "series-1/module-1-1/record.md"
+    record.write_text(record.read_text().replace(GAMMA_ROW, ""))
+    real = recording._update_summaries
+
+    def meddle(*args, **kwargs):  # type: ignore[no-untyped-def]
+        with record.open("a") as handle:
+            handle.write("\nA person's edit.\n")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(recording, "_update_summaries", meddle)
+    with pytest.raises(StaleFileError):
+        record_lesson(_load(tmp_curriculum), "gamma")
+    assert record.read_text().endswith("A person's edit.\n")
+    assert run(["record", "gamma", "--root", str(tmp_curriculum)]) == 2
+    err = capsys.readouterr().err
+    assert "changed since it was read" in err and "Traceback" not in err
