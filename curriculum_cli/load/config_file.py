@@ -9,6 +9,7 @@ Keys are the :class:`Config` field names; ``kebab-case`` is accepted too.
 from __future__ import annotations
 
 import io
+import os
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
@@ -18,18 +19,19 @@ from pydantic import ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent
 
 from curriculum_cli.config import Config
-from curriculum_cli.errors import ConfigError
-from curriculum_cli.load.files import atomic_write
+from curriculum_cli.errors import ConfigError, InputError
+from curriculum_cli.load.files import atomic_write, decode, read_bytes
 
 CONFIG_NAMES = ("curriculum.yaml", "curriculum.yml")
 
 
 def config_path(root: Path) -> Path | None:
-    """The configuration file at ``root``, if any."""
+    """The configuration file at ``root``, if any (whatever its type: reading it says what is wrong)."""
     for name in CONFIG_NAMES:
-        if (root / name).is_file():
+        if os.path.lexists(root / name):
             return root / name
     return None
 
@@ -99,15 +101,71 @@ def validate(data: Any, name: str = "configuration", tree: Any = None) -> Config
         raise _validation_error(error, name, tree) from None
 
 
-def _read_yaml(path: Path) -> Any:
+#: Deepest nesting of mappings and lists accepted in a configuration file.
+MAX_DEPTH = 32
+#: Larger configuration files are refused (a real one is a few KB).
+CONFIG_MAX_BYTES = 256 * 1024
+
+
+def _read_config_text(path: Path) -> str:
     try:
-        return _yaml().load(path.read_text(encoding="utf-8"))
+        return decode(path.name, read_bytes(path, CONFIG_MAX_BYTES)).text
+    except InputError as error:
+        raise ConfigError(f"cannot read the configuration: {error}") from None
+
+
+def _flow_depth_line(text: str) -> int | None:
+    """Line where ``[``/``{`` brackets first nest deeper than :data:`MAX_DEPTH` (a cheap scan:
+    the YAML parser is slow on deep flow collections)."""
+    depth = 0
+    for number, line in enumerate(text.split("\n"), start=1):
+        for char in line.split(" #", 1)[0]:
+            if char in "[{":
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return number
+            elif char in "]}":
+                depth = max(0, depth - 1)
+    return None
+
+
+def _check_structure(yaml: YAML, text: str, name: str) -> None:
+    """Refuse aliases and nesting deeper than :data:`MAX_DEPTH` before anything is built.
+
+    YAML aliases (``*name``) are refused outright: a few lines of them can
+    expand to gigabytes (an alias bomb), and no configuration key needs them.
+    Only parser events are read here, so nothing is expanded.
+    """
+    deep = _flow_depth_line(text)
+    if deep is not None:
+        raise ConfigError(f"{name}:{deep}: nested deeper than {MAX_DEPTH} levels; not a configuration")
+    depth = 0
+    for event in yaml.parse(text):
+        line = event.start_mark.line + 1 if event.start_mark else 1
+        if isinstance(event, AliasEvent):
+            raise ConfigError(
+                f"{name}:{line}: YAML aliases (*{event.anchor}) are not allowed in a configuration; write the value out"
+            )
+        if isinstance(event, CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise ConfigError(f"{name}:{line}: nested deeper than {MAX_DEPTH} levels; not a configuration")
+        elif isinstance(event, CollectionEndEvent):
+            depth -= 1
+
+
+def _read_yaml(path: Path) -> Any:
+    text = _read_config_text(path)
+    yaml = _yaml()
+    try:
+        _check_structure(yaml, text, path.name)
+        return yaml.load(text)
     except MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = f":{mark.line + 1}" if mark else ""
         raise ConfigError(f"{path.name}{line}: invalid YAML: {error.problem or error}") from None
-    except (YAMLError, OSError, UnicodeDecodeError) as error:
-        raise ConfigError(f"{path.name}: cannot read: {error}") from None
+    except (YAMLError, RecursionError) as error:
+        raise ConfigError(f"{path.name}: invalid YAML: {error or type(error).__name__}") from None
 
 
 def load_config(root: Path) -> Config:
@@ -117,7 +175,7 @@ def load_config(root: Path) -> Config:
     Raises :class:`ConfigError` as ``curriculum.yaml:LINE: key 'x': message``.
     """
     path = config_path(root)
-    if path is None and (root / "pyproject.toml").is_file():
+    if path is None and os.path.lexists(root / "pyproject.toml"):
         path = root / "pyproject.toml"
     return load_config_file(path) if path is not None else Config()
 
@@ -125,10 +183,13 @@ def load_config(root: Path) -> Config:
 def load_config_file(path: Path) -> Config:
     """Read one configuration file: YAML, or a ``pyproject.toml`` with ``[tool.curriculum]``."""
     if path.name == "pyproject.toml" or path.suffix == ".toml":
+        text = _read_config_text(path)
+        if _flow_depth_line(text) is not None:
+            raise ConfigError(f"{path.name}: nested deeper than {MAX_DEPTH} levels; not a configuration")
         try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (tomllib.TOMLDecodeError, OSError, UnicodeDecodeError) as error:
-            raise ConfigError(f"{path.name}: cannot read: {error}") from None
+            data = tomllib.loads(text)
+        except (tomllib.TOMLDecodeError, RecursionError) as error:
+            raise ConfigError(f"{path.name}: cannot read: {error or type(error).__name__}") from None
         section = data.get("tool", {}).get("curriculum")
         return validate(section, f"{path.name} [tool.curriculum]") if section is not None else Config()
     tree = _read_yaml(path)

@@ -82,3 +82,53 @@ def test_check_uses_the_roots_file_config(tmp_path: Path) -> None:
     assert codes == {"X403"}
     codes = {f.code for f in api.check([root], overrides={"select": ["X401"]}).findings}
     assert codes == {"X401"}
+
+
+ALIAS_BOMB = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+    f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 9)}]\n" for i in range(8)
+) + "stop_terms: *i\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "reason"),
+    [
+        (ALIAS_BOMB, 2, "aliases"),
+        ("stop_terms: &t [a]\nallowlist: *t\n", 2, "aliases"),
+        ("".join("  " * i + f"k{i}:\n" for i in range(40)) + "  " * 40 + "v\n", 33, "deeper than 32"),
+        ("order: " + "[" * 5000 + "]" * 5000 + "\n", 1, "deeper than 32"),
+    ],
+)
+def test_aliases_and_deep_nesting_are_refused(tmp_path: Path, text: str, line: int, reason: str) -> None:
+    (tmp_path / "curriculum.yaml").write_text(text)
+    with pytest.raises(ConfigError, match=reason) as error:
+        load_config(tmp_path)
+    assert str(error.value).startswith(f"curriculum.yaml:{line}: ")
+
+
+def test_nesting_within_the_limit_and_anchors_in_comments_are_fine(tmp_path: Path) -> None:
+    (tmp_path / "curriculum.yaml").write_text("# &a *a\nstop_terms: ['*not an alias*', '&x']\nseverity: {X501: polish}\n")
+    config = load_config(tmp_path)
+    assert config.stop_terms == ["*not an alias*", "&x"]
+
+
+def test_deep_toml_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text("[tool.curriculum]\norder = " + "[" * 2000 + "]" * 2000 + "\n")
+    with pytest.raises(ConfigError, match="deeper than 32"):
+        load_config(tmp_path)
+
+
+def test_a_config_that_is_not_a_regular_file_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "curriculum.yaml").symlink_to("/dev/zero")
+    (tmp_path / "course.md").write_text("# Course\n")
+    with pytest.raises(ConfigError, match="not a regular file"):
+        load_config(tmp_path.resolve())
+
+
+def test_cli_reports_an_alias_bomb_as_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from curriculum_cli.cli import run
+
+    (tmp_path / "curriculum.yaml").write_text(ALIAS_BOMB)
+    (tmp_path / "course.md").write_text("# Course\n")
+    assert run(["check", "--no-exec", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("curriculum: error: curriculum.yaml:2: YAML aliases") and "Traceback" not in err
