@@ -207,3 +207,43 @@ def test_any_text_never_raises(text: str) -> None:
 @given(MARKDOWNISH)
 def test_any_markdownish_text_never_raises(text: str) -> None:
     _lint(text)
+
+
+# ------------------------------------------------------------------ crashes the fuzzer found (benchmarks/fuzz.py)
+
+NOTEBOOK_CELL = '{"cell_type": "%s", "id": "c%d", "metadata": {}, %s}'
+
+
+def _notebook(*cells: str) -> bytes:
+    body = ", ".join(cells)
+    return ('{"cells": [%s], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}' % body).encode()
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        _notebook(NOTEBOOK_CELL % ("markdown", 1, '"source": ["a", 5]'), NOTEBOOK_CELL % ("code", 2, '"outputs": [], "source": "x = 1"')),
+        _notebook(NOTEBOOK_CELL % ("code", 1, '"outputs": [], "execution_count": null')),  # no source at all
+        _notebook('[1, 2]'),
+    ],
+    ids=["markdown-source-holds-a-number", "code-cell-without-source", "cell-is-a-list"],
+)
+def test_malformed_notebook_in_a_curriculum_is_c100(data: bytes, tmp_path: Path) -> None:
+    root = tmp_path / "course"
+    shutil.copytree(CURRICULUM, root)
+    (root / "series-1/module-1-1/notebooks/gamma.ipynb").write_bytes(data)
+    report = api.check([root], CONFIG, cache=False)
+    assert report.errors == []
+    assert [(f.code, Path(f.path).name) for f in report.findings if f.code == "C100"] == [("C100", "gamma.ipynb")]
+
+
+@pytest.mark.parametrize(
+    "code",
+    ["x = " + "(" * 150 + "1" + ")" * 150, "x = " + "+".join(["1"] * 5000), "x = " + "[" * 1000 + "]" * 1000],
+    ids=["nested-parentheses", "long-sum", "too-deep-for-the-parser"],
+)
+def test_absurdly_deep_code_is_a_finding_not_a_crash(code: str, tmp_path: Path) -> None:
+    lesson = tmp_path / "lesson.md"
+    lesson.write_text(f"# Deep\n\n```python\n{code}\nprint(x)\n```\n", encoding="utf-8")
+    report = api.check([lesson], CONFIG, cache=False)
+    assert report.errors == []

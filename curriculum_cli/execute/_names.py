@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import re
+import warnings
 
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
@@ -25,12 +26,14 @@ _FALLBACK = re.compile(
 def bound_names(source: str) -> set[str]:
     """Module-level names ``source`` assigns, imports or defines."""
     try:
-        tree = ast.parse(source)
-    except (SyntaxError, ValueError):
+        with warnings.catch_warnings():  # SyntaxWarnings about lesson code are not the tool's output
+            warnings.simplefilter("ignore")
+            tree = ast.parse(source)
+        names: set[str] = set()
+        _collect(tree, names)
+        return names
+    except (SyntaxError, ValueError, MemoryError, RecursionError):  # RecursionError: absurdly deep code
         return {name for match in _FALLBACK.finditer(source) for name in match.groups() if name}
-    names: set[str] = set()
-    _collect(tree, names)
-    return names
 
 
 def _collect(node: ast.AST, names: set[str]) -> None:

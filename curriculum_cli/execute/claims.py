@@ -22,6 +22,7 @@ from __future__ import annotations
 import ast
 import math
 import re
+import warnings
 from dataclasses import dataclass
 
 from curriculum_cli.execute.blocks import Output
@@ -105,8 +106,10 @@ def _core(text: str) -> str:
 def find_claims(source: str, comments: list[tuple[int, str]], cell_last_expression: bool = False) -> list[Claim]:
     """Claims in ``source`` given its ``(line, comment)`` pairs."""
     try:
-        tree = ast.parse(source)
-    except (SyntaxError, ValueError):
+        with warnings.catch_warnings():  # SyntaxWarnings about lesson code are not the tool's output
+            warnings.simplefilter("ignore")
+            tree = ast.parse(source)
+    except (SyntaxError, ValueError, MemoryError, RecursionError):
         return []
     by_line = dict(comments)
     out: list[Claim] = []

@@ -24,6 +24,7 @@ import ast
 import builtins
 import io
 import tokenize
+import warnings
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -519,13 +520,36 @@ def _comments_and_strings(source: str) -> tuple[tuple[tuple[int, str], ...], tup
     return tuple(comments), tuple(strings)
 
 
+#: Deeper syntax trees are not analysed (the recursive passes would overflow the stack).
+MAX_TREE_DEPTH = 200
+
+
 def parse_block(source: str) -> tuple[ast.Module | None, SyntaxProblem | None]:
     try:
-        return ast.parse(source), None
+        with warnings.catch_warnings():  # SyntaxWarnings about lesson code are not the tool's output
+            warnings.simplefilter("ignore")
+            tree = ast.parse(source)
     except SyntaxError as error:
         return None, SyntaxProblem(error.lineno or 1, error.offset or 0, error.msg)
     except ValueError as error:  # null bytes
         return None, SyntaxProblem(1, 0, str(error))
+    except (MemoryError, RecursionError):  # the parser's own nesting limits
+        return None, SyntaxProblem(1, 0, "too deeply nested for the Python parser")
+    deep = tree_too_deep(tree)
+    if deep is not None:
+        return None, SyntaxProblem(deep, 0, f"expressions nested more than {MAX_TREE_DEPTH} levels deep")
+    return tree, None
+
+
+def tree_too_deep(tree: ast.AST, limit: int = MAX_TREE_DEPTH) -> int | None:
+    """Line of the first node nested deeper than ``limit``, found without recursion (``None`` if none)."""
+    stack: list[tuple[ast.AST, int]] = [(tree, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > limit:
+            return getattr(node, "lineno", 1)
+        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+    return None
 
 
 def analyze_chain(

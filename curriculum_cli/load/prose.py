@@ -13,6 +13,7 @@ from pathlib import Path
 
 from curriculum_cli.errors import InputError
 from curriculum_cli.load.files import read_text
+from curriculum_cli.load.notebook import notebook_shape_problem
 
 
 @dataclass(frozen=True)
@@ -58,9 +59,12 @@ def read_prose(path: str) -> list[Prose]:
     suffix = Path(path).suffix.lower()
     if suffix == ".ipynb":
         try:
-            cells = json.loads(text).get("cells", [])
-        except (json.JSONDecodeError, AttributeError):
+            data = json.loads(text)
+        except (ValueError, RecursionError):
             return []
+        if notebook_shape_problem(data) is not None:
+            return []
+        cells = data.get("cells", [])
         out = []
         for number, cell in enumerate(cells, 1):
             if isinstance(cell, dict) and cell.get("cell_type") == "markdown":
