@@ -212,3 +212,9 @@ EXAMPLE_KINDS: dict[str, tuple[str, ...]] = {
     "positive": ("positive",),
     "negative": ("negative", "non example", "nonexample", "counterexample", "counter example"),
 }
+
+#: Prerequisite Status words -> ``OK`` or ``GAP`` (the first word of the cell decides).
+STATUS_WORDS: dict[str, tuple[str, ...]] = {
+    "OK": ("ok", "okay", "met", "sufficient", "ready", "covered", "yes", "✅", "✓", "✔"),
+    "GAP": ("gap", "missing", "partial", "partially", "insufficient", "needs", "❌", "✗"),
+}

@@ -343,10 +343,13 @@ class _PlanBuilder:
 
     @staticmethod
     def _ref(value: str, line: int) -> m.LessonRef:
+        """``tensors (BUILD)``, `` `tensors` ``, ``Lesson 1: Tensors (BUILD)``, ``none (first lesson)``."""
         raw = strip_markup(value)
-        slug_match = re.match(r"^([A-Za-z0-9][\w.-]*)", raw)
-        slug = slug_match.group(1) if slug_match else None
-        if slug and slug.lower() in ("none", "n", "na", "first", "last"):
+        code = re.search(r"`([^`]+)`", value)
+        head = code.group(1) if code else re.split(r"\s*(?:\(|—|–| -- | - |,|;)", raw, maxsplit=1)[0]
+        head = re.sub(r"^lesson\s*\d*\s*[:.]?\s*", "", head.strip(), flags=re.IGNORECASE).strip()
+        slug: str | None = head or None
+        if slug and slug.lower() in ("none", "n", "na", "n/a", "first", "last", "this", "end", "tbd"):
             slug = None
         type_match = re.search(r"\(([^)]*)\)", raw)
         kind = parse_type(type_match.group(1)) if type_match else None

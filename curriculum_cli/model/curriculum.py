@@ -195,7 +195,8 @@ class CurriculumIndex:
 
     def row_lesson(self, row: RecordRow, module_id: str | None) -> Lesson | None:
         if row.slug:
-            return self.find(row.slug, module_id)
+            # a slug, else the cell as a lesson title ("Cutting Strings Apart")
+            return self.find(row.slug, module_id) or self.find(row.lesson_raw, module_id)
         if row.number is not None and module_id:
             return self.by_place.get((module_id, row.number))
         return None

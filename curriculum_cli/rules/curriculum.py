@@ -160,13 +160,23 @@ def _neighbour(curriculum: Curriculum, lesson: Lesson, step: int) -> Lesson | No
     return None
 
 
-def _ref_problem(ref: LessonRef, expected: Lesson | None, lesson: Lesson, label: str) -> str | None:
+def _names(lesson: Lesson, ref: str) -> bool:
+    """Does ``ref`` name ``lesson`` (its slug, or its human title as written in its planning doc)?"""
+    key = slug_key(re.sub(r"^the\s+", "", ref, flags=re.IGNORECASE))
+    title = lesson.plan.plan.header.name if lesson.plan else None
+    return key in (slug_key(lesson.slug), slug_key(re.sub(r"^the\s+", "", title or "", flags=re.IGNORECASE)))
+
+
+def _ref_problem(
+    ref: LessonRef, expected: Lesson | None, lesson: Lesson, label: str, curriculum: Curriculum
+) -> str | None:
     same_module = expected is not None and expected.module_id == lesson.module_id
     if ref.slug is None:
         return f"{label} lesson is '{ref.raw}', but the module plan has `{expected.slug}`" if expected and same_module else None
     if expected is None:
-        return f"{label} lesson is `{ref.slug}`, but the course has no {label.lower()} lesson"
-    if slug_key(ref.slug) != slug_key(expected.slug):
+        named = curriculum.lesson(ref.slug)
+        return f"{label} lesson is `{ref.slug}`, but the course has no {label.lower()} lesson" if named else None
+    if not _names(expected, ref.slug):
         return f"{label} lesson is `{ref.slug}`, but the module plan has `{expected.slug}` there"
     kind = expected.entry.type if expected.entry and expected.entry.type else expected.type
     if ref.type is not None and kind is not None and ref.type != kind:
@@ -192,7 +202,7 @@ def neighbour_mismatch(ctx: LessonContext) -> Iterator[Issue]:
     for ref, step, label in ((plan.header.previous, -1, "Previous"), (plan.header.next, 1, "Next")):
         if ref is None:
             continue
-        problem = _ref_problem(ref, _neighbour(ctx.curriculum, ctx.lesson, step), ctx.lesson, label)
+        problem = _ref_problem(ref, _neighbour(ctx.curriculum, ctx.lesson, step), ctx.lesson, label, ctx.curriculum)
         if problem:
             yield Issue(problem, line=ref.line, subject=f"{label.lower()}:{ref.slug}")
 

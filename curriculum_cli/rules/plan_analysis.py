@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 
 from curriculum_cli.findings import Issue, Severity
+from curriculum_cli.model.aliases import STATUS_WORDS
 from curriculum_cli.model.curriculum import PlanDocument
 from curriculum_cli.rules.base import rule
 
@@ -17,8 +18,15 @@ _NO_GAPS = re.compile(r"^\s*(no gaps?|none|n/?a)\b", re.IGNORECASE)
 
 
 def _status(raw: str) -> str:
-    word = re.match(r"\W*([A-Za-z]+)", raw)
-    return word.group(1).upper() if word else ""
+    """``OK`` / ``GAP`` from a Status cell (``aliases.STATUS_WORDS``), else its first word in capitals."""
+    word = re.match(r"[\s*_`]*([A-Za-z]+|[✅✓✔❌✗])", raw)
+    if not word:
+        return ""
+    found = word.group(1).lower()
+    for status, names in STATUS_WORDS.items():
+        if found in names:
+            return status
+    return found.upper()
 
 
 @rule(

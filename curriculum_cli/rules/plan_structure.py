@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from curriculum_cli.findings import Issue, Severity
@@ -186,7 +187,7 @@ def invalid_type(target: PlanDocument) -> Iterator[Issue]:
             fix="write one of BUILD, STRETCH, CONSOLIDATE, PROJECT", subject="type",
         )
     for ref in (header.previous, header.next):
-        if ref is not None and ref.slug and "(" in ref.raw and ref.type is None:
+        if ref is not None and ref.slug and re.search(r"\(\s*[A-Za-z]+\s*\)", ref.raw) and ref.type is None:
             yield Issue(
                 f"lesson type in {ref.raw!r} is not BUILD, STRETCH, CONSOLIDATE or PROJECT", ref.line,
                 fix="write the neighbour as 'slug (BUILD)'", subject=f"ref:{ref.slug}",

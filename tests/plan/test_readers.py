@@ -124,3 +124,121 @@ def test_parse_names_the_alias_it_matched(tmp_path: Path) -> None:
     assert "heading 'prerequisites'" in text.output and "label 'gap resolution'" in text.output
     data = json.loads(runner.invoke(app, ["parse", str(doc), "--format", "json"]).output)
     assert data["matched"]["phase1"] == "heading 'phase 1'"
+
+
+#: Every heading variant the census counts for a part the rules read, with that part.
+HEADINGS = {
+    "phase1": [
+        "Phase 1: Orient — Student State", "Phase 1: Student State (Orient)", "Phase 1: Orient (Student State)",
+        "Phase 1: Orient -- Student State", "Phase 1: Student State", "Phase 1: Orient", "Phase 1: Orient --- Student State",
+    ],
+    "phase2": ["Phase 2: Analyze", "Phase 2: Analysis"],
+    "phase3": ["Phase 3: Design", "Design"],
+    "concepts": [
+        "Relevant Concepts the Student Has", "Relevant Concepts with Depths", "Relevant concepts the student has",
+        "Relevant Concepts", "Relevant Concepts (from records)", "Relevant Concepts (with depths and sources)",
+        "Relevant Concepts with Depths and Sources", "Relevant Concepts With Depths",
+        "Relevant concepts the student has, with depths and sources",
+    ],
+    "mental_models": [
+        "Mental Models Already Established", "Mental Models and Analogies Already Established",
+        "Established Mental Models and Analogies", "Mental Models Established",
+        "Mental models and analogies already established", "Established Mental Models", "Mental models already established",
+    ],
+    "not_covered": [
+        "What Was Explicitly NOT Covered", "What was explicitly NOT covered in prior lessons (relevant here)",
+        "What Was Explicitly NOT Covered (Relevant Here)", "What Was NOT Covered",
+        "What Was Explicitly NOT Covered That Is Relevant Here", "What Was Explicitly NOT Covered in Prior Lessons",
+        "What Was NOT Covered (Relevant Gaps)", "What was explicitly NOT covered",
+        "What Was Explicitly NOT Covered (Relevant to This Lesson)", "What Was NOT Covered That Is Relevant Here",
+        "What Was NOT Covered That's Relevant Here", "What Was NOT Covered in Prior Lessons That Is Relevant",
+    ],
+    "readiness": ["Readiness Assessment", "Readiness assessment"],
+    "target_concept": ["Target Concept", "Target concept"],
+    "prerequisites": ["Prerequisites Table", "Prerequisites", "Prerequisites table"],
+    "gap_resolution": ["Gap Resolution", "Gap resolution"],
+    "misconceptions": ["Misconceptions Table", "Misconceptions Addressed", "Misconceptions table"],
+    "examples": ["Examples Planned", "Examples Used", "Examples planned"],
+    "modalities": ["Modalities Planned", "Modalities Used", "Modalities planned", "Modality Coverage for New Sections"],
+    "cognitive_load": [
+        "Cognitive Load Assessment", "Cognitive Load", "Cognitive load assessment", "Cognitive Load Reassessment",
+    ],
+    "connections": ["Connections to Prior Concepts", "Connections to prior concepts"],
+    "scope": ["Scope Boundaries", "Scope boundaries"],
+    "narrative": ["Narrative Arc", "Narrative arc"],
+    "outline": ["Lesson Outline", "Lesson outline"],
+    "checklists": ["Checklists", "Planning Checklists", "Design Checklists", "Planning Checklist"],
+    "built": ["What Was Actually Built", "Depth Changes After This Lesson"],
+    "improvement_summary": ["Improvement Summary — 2026-01-02"],
+}
+
+
+@pytest.mark.parametrize(
+    ("heading", "part"), [(h, part) for part, headings in HEADINGS.items() for h in headings]
+)
+def test_every_census_heading_names_its_part(heading: str, part: str) -> None:
+    from curriculum_cli.model.build_plan import part_of
+
+    assert part_of(heading) == part
+
+
+@pytest.mark.parametrize(
+    ("label", "part"),
+    [
+        ("Target concept", "target_concept"), ("Gap resolution", "gap_resolution"),
+        ("Readiness assessment", "readiness"), ("Mental models and analogies already established", "mental_models"),
+        ("Mental models already established", "mental_models"), ("Relevant concepts the student has", "concepts"),
+        ("What was explicitly NOT covered in prior lessons (relevant here)", "not_covered"),
+        ("NOT covered in prior lessons (relevant here)", "not_covered"), ("Cognitive load assessment", "cognitive_load"),
+    ],
+)
+def test_bold_labels_name_their_part(label: str, part: str) -> None:
+    plan = _plan(f"# Lesson: x\n\n## Phase 2: Analyze\n\n**{label}:** some text\n")
+    assert part in plan.sections and plan.matched[part].startswith("label")
+
+
+@pytest.mark.parametrize(
+    ("cell", "depth", "kind"),
+    [
+        ("DEVELOPED (assumed)", "DEVELOPED", None), ("DEVELOPED/APPLIED", "DEVELOPED", None),
+        ("DEVELOPED / INTRODUCED", "DEVELOPED", None), ("REVISITED (DEVELOPED)", "DEVELOPED", None),
+        ("GAP (MENTIONED)", "MENTIONED", None), ("MISSING", None, "absent"), ("NOT TAUGHT", None, "absent"),
+        ("Not explicitly taught", None, "absent"), ("NOT EXPLICIT", None, "absent"), ("--", None, "absent"),
+        ("—", None, "absent"), ("Assumed", None, "assumed"), ("assumed (SWE background)", None, "assumed"),
+        ("REINFORCED", None, "unrated"), ("ESTABLISHED", None, "unrated"), ("FAMILIAR", None, None),
+    ],
+)
+def test_census_depth_cells(cell: str, depth: str | None, kind: str | None) -> None:
+    from curriculum_cli.model.depth import parse_depth
+
+    value = parse_depth(cell)
+    assert (value.depth.name if value.depth else None, value.kind) == (depth, kind)
+
+
+@pytest.mark.parametrize(
+    ("text", "low", "high"),
+    [("3", 3, 3), ("2-3", 2, 3), ("2 to 3", 2, 3), ("Two", 2, 2), ("zero", 0, 0), ("None (all review)", 0, 0),
+     ("3 genuinely new concepts", 3, 3), ("2 (slicing, views)", 2, 2), ("a few", None, None)],
+)
+def test_new_concept_counts(text: str, low: int | None, high: int | None) -> None:
+    from curriculum_cli.model.build_plan import read_count
+
+    assert read_count(text) == (low, high)
+
+
+@pytest.mark.parametrize(
+    ("cell", "cites"),
+    [
+        ("tensors (2.1)", [("tensors", "2.1", None)]),
+        ("tensors (2.1.1)", [("tensors", "2.1", 1)]),
+        ("2.1.1 (tensors)", [("tensors", "2.1", 1)]),
+        ("`tensors` (2.1)", [("tensors", "2.1", None)]),
+        ("Computational Graphs (1.3)", [("Computational Graphs", "1.3", None)]),
+        ("a-b (1.1), c-d (1.2)", [("a-b", "1.1", None), ("c-d", "1.2", None)]),
+        ("prior knowledge", [(None, None, None)]),
+    ],
+)
+def test_citation_forms(cell: str, cites: list[tuple[str | None, str | None, int | None]]) -> None:
+    from curriculum_cli.model.build_plan import parse_citations
+
+    assert [(c.slug, c.module_id, c.lesson_number) for c in parse_citations(cell)] == cites
