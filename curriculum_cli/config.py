@@ -57,6 +57,10 @@ class ExecConfig(BaseModel):
     #: Third-party packages assumed installed where lessons run; a missing one
     #: is reported as "not verified here", never as a lesson defect.
     assumed_packages: list[str] = Field(default_factory=lambda: ["torch", "numpy", "matplotlib", "pandas"])
+    #: Packages whose APIs and keyword arguments must be taught before lesson
+    #: code uses them (C201/C203); everything else (matplotlib, the standard
+    #: library, other third-party packages) is not judged.
+    tracked_packages: list[str] = Field(default_factory=lambda: ["torch"])
     #: Relative tolerance when comparing floats in claimed outputs.
     float_tolerance: float = 1e-4
     output_limit: int = 20000

@@ -13,7 +13,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections import defaultdict
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -39,7 +39,7 @@ from curriculum_cli.execute.inventory import (
     teach_text,
 )
 from curriculum_cli.execute.sources import Artifact, read_artifact
-from curriculum_cli.execute.static import BUILTIN_NAMES, ChainStatic, Undefined, analyze_chain
+from curriculum_cli.execute.static import ChainStatic, KeywordUse, Undefined, analyze_chain
 from curriculum_cli.findings import Edit, Issue
 from curriculum_cli.load.files import read_text
 
@@ -112,9 +112,16 @@ def _read_artifacts(ctx: Any) -> list[Artifact]:
         if not file.exists() and not file.is_absolute():
             file = Path(ctx.curriculum.root) / path
         try:
-            out.append(read_artifact(path, read_text(file)))
+            artifact = read_artifact(path, read_text(file))
         except InputError as error:
             ctx.cache.setdefault("unreadable", []).append((path, str(error)))
+            continue
+        out.append(artifact)
+        # The static pass decides which blocks are fragments (not run), so it
+        # happens before anything runs them (``prefetch`` included).
+        ctx.cache.setdefault("chains", {})[path] = Chain(
+            artifact, analyze_chain(artifact.blocks, notebook=artifact.kind == "notebook")
+        )
     return out
 
 
@@ -143,19 +150,65 @@ def _analyze(ctx: Any) -> LessonCode:
     code = LessonCode(inventory=_inventory(ctx))
     executor = executor_for(ctx) if ctx.config.exec.enabled else None
     artifacts = lesson_artifacts(ctx)
+    explained = _explainer(ctx, artifacts)
     for artifact in artifacts:
         for problem in artifact.problems:
             code.issues.setdefault("C100", []).append(Issue(problem, line=1, path=artifact.path, subject="unreadable"))
-        chain = Chain(artifact, analyze_chain(artifact.blocks, notebook=artifact.kind == "notebook"))
+        chain = ctx.cache.get("chains", {}).get(artifact.path) or Chain(
+            artifact, analyze_chain(artifact.blocks, notebook=artifact.kind == "notebook")
+        )
         code.chains.append(chain)
         code.blocks += len(artifact.blocks)
         if executor is not None and artifact.blocks:
             chain.results = _run(executor, artifact.blocks, code.notes, artifact.path)
             code.blocks_run += sum(r.status not in ("skipped", "not-run") for r in chain.results.values())
         check_chain(
-            chain, code.inventory, ctx.config.exec.float_tolerance, code.issues, ctx.config.exec.assumed_packages
+            chain, code.inventory, ctx.config.exec.float_tolerance, code.issues, ctx.config.exec.assumed_packages,
+            tracked=ctx.config.exec.tracked_packages, explained=explained,
         )
+    for rule_code in ("C201", "C202", "C203"):  # one finding per lesson and API or keyword
+        if rule_code in code.issues:
+            code.issues[rule_code] = list({issue.subject: issue for issue in reversed(code.issues[rule_code])}.values())[::-1]
     return code
+
+
+def _explainer(ctx: Any, artifacts: list[Artifact]) -> Callable[[str], bool]:
+    """``explained(keyword)``: is it mentioned in this lesson's prose (any artifact) or an earlier lesson's?"""
+    own = "\n".join(artifact.prose_text for artifact in artifacts)
+    earlier: set[str] | None = None
+
+    def explained(keyword: str) -> bool:
+        nonlocal earlier
+        if _mentions(own, keyword):
+            return True
+        if earlier is None:
+            earlier = _earlier_words(ctx)
+        return keyword in earlier
+
+    return explained
+
+
+_WORD = re.compile(r"[A-Za-z_]\w*")
+
+
+def _earlier_words(ctx: Any) -> set[str]:
+    """Every word of the built prose of lessons before this one (read once per artifact)."""
+    cache: dict[str, frozenset[str]] = ctx.curriculum.extra.setdefault("prose_words", {})
+    words: set[str] = set()
+    for lesson in ctx.curriculum.lessons:
+        if lesson.order >= ctx.lesson.order:
+            continue
+        for path in lesson.artifacts:
+            if path not in cache:
+                file = Path(path)
+                if not file.exists() and not file.is_absolute():
+                    file = Path(ctx.curriculum.root) / path
+                try:
+                    cache[path] = frozenset(_WORD.findall(read_artifact(path, read_text(file)).prose_text))
+                except (InputError, OSError, ValueError):
+                    cache[path] = frozenset()
+            words |= cache[path]
+    return words
 
 
 def _run(executor: ChainExecutor, blocks: list[CodeBlock], notes: list[str], path: str) -> dict[int, BlockResult]:
@@ -334,8 +387,15 @@ def check_chain(
     tolerance: float,
     issues: dict[str, list[Issue]],
     assumed: Collection[str] | None = None,
+    *,
+    tracked: Collection[str] = ("torch",),
+    explained: Callable[[str], bool] | None = None,
 ) -> None:
     """Turn one chain's static and runtime results into issues by rule code (added to ``issues``).
+
+    ``tracked`` are the packages whose APIs and keywords C201/C203 judge
+    (``exec.tracked_packages``); ``explained(keyword)`` says whether the
+    lesson's other artifacts or an earlier lesson's prose mention a keyword.
 
     ``assumed`` lists the third-party packages assumed present where students
     run the lesson (``exec.assumed_packages``).  A missing module is "not
@@ -346,8 +406,8 @@ def check_chain(
     found: dict[str, list[Issue]] = defaultdict(list)
     _syntax(chain, found)
     _names(chain, found)
-    _apis(chain, inventory, found)
-    _keywords(chain, inventory, found)
+    _apis(chain, inventory, found, tracked)
+    _keywords(chain, inventory, found, tracked, explained)
     _runtime(chain, found, assumed)
     _claims(chain, tolerance, found)
     for code, items in found.items():
@@ -457,7 +517,11 @@ def _prose_taught(chain: Chain) -> Taught:
     return teach_text(chain.artifact.prose_text)
 
 
-def _apis(chain: Chain, inventory: Inventory, issues: dict[str, list[Issue]]) -> None:
+def _tracked(api: str, tracked: Collection[str]) -> bool:
+    return api.split(".")[0] in tracked
+
+
+def _apis(chain: Chain, inventory: Inventory, issues: dict[str, list[Issue]], tracked: Collection[str] = ("torch",)) -> None:
     prose = Inventory(taught=_prose_taught(chain), allow=set())
     seen: set[str] = set()
 
@@ -479,7 +543,7 @@ def _apis(chain: Chain, inventory: Inventory, issues: dict[str, list[Issue]]) ->
             return
         if kind == "attribute" and not inventory.knows(api):
             return
-        if inventory.covers(api, kind) or prose.covers(api, kind):
+        if not _tracked(api, tracked) or inventory.covers(api, kind) or prose.covers(api, kind):
             return
         seen.add(api)
         later = inventory.taught_later(api)
@@ -514,10 +578,34 @@ def _apis(chain: Chain, inventory: Inventory, issues: dict[str, list[Issue]]) ->
             report(api, "call", block, _line(block, line) if block.replacement is None else block.line)
 
 
-def _keywords(chain: Chain, inventory: Inventory, issues: dict[str, list[Issue]]) -> None:
+#: Methods that, on an object the static pass cannot place, are torch's.
+_TRACKED_METHOD_HINTS = frozenset({"backward", "zero_grad", "requires_grad_", "register_hook", "retain_grad"})
+
+
+def _keyword_tracked(use: KeywordUse, block: CodeBlock, chain: Chain, tracked: Collection[str]) -> bool:
+    """Is the callee of ``use`` part of a tracked package?"""
+    if not use.callee.startswith("."):
+        return _tracked(use.callee, tracked)
+    if use.receiver is not None:
+        return use.receiver in tracked
+    method = use.callee[1:]
+    result = chain.results.get(block.index)
+    called = result.called if result else set()
+    if any(api.rsplit(".", 1)[-1] == method and _tracked(api, tracked) for api in called):
+        return True
+    return "torch" in tracked and method in _TRACKED_METHOD_HINTS
+
+
+def _keywords(
+    chain: Chain,
+    inventory: Inventory,
+    issues: dict[str, list[Issue]],
+    tracked: Collection[str] = ("torch",),
+    explained: Callable[[str], bool] | None = None,
+) -> None:
     prose = chain.artifact.prose_text
     local = chain.static.local_defs
-    seen: set[tuple[str, str]] = set()
+    seen: set[str] = set()
     for block, info in zip(chain.artifact.blocks, chain.static.blocks):
         comments = " ".join(text for _, text in info.comments)
         for use in info.keywords:
@@ -525,25 +613,22 @@ def _keywords(chain: Chain, inventory: Inventory, issues: dict[str, list[Issue]]
             name = callee.lstrip(".")
             if use.local or name in local or name.rsplit(".", 1)[-1] in local and callee.startswith("."):
                 continue
-            if callee in BUILTIN_NAMES and inventory.allowed("builtins"):
+            if not _keyword_tracked(use, block, chain, tracked):
                 continue
             if not callee.startswith(".") and inventory.allowed(callee):
                 continue
             keyword = use.keyword
-            if callee.startswith(".") and _builtin_method_keyword(name, keyword):
+            if keyword in seen or inventory.covers_keyword(keyword) or _mentions(prose, keyword) or _mentions(comments, keyword):
                 continue
-            if inventory.covers_keyword(keyword) or _mentions(prose, keyword) or _mentions(comments, keyword):
+            if explained is not None and explained(keyword):
                 continue
-            if (callee, keyword) in seen:
-                continue
-            seen.add((callee, keyword))
-            shown = callee  # ``.backward`` for a method of an unresolved object
+            seen.add(keyword)
             issues["C203"].append(
                 Issue(
-                    f"keyword argument `{keyword}=` of `{shown}(...)` is never explained",
+                    f"keyword argument `{keyword}=` (in `{callee}(...)`) is never explained",
                     line=_line(block, use.line),
                     path=block.path,
-                    subject=f"{callee}({keyword}=)",
+                    subject=f"{keyword}=",
                     fix=f"say in the prose (or a comment) what `{keyword}=` does, or drop it",
                 )
             )

@@ -180,6 +180,13 @@ def teach_spans(text: str) -> Taught:
     return taught
 
 
+@lru_cache(maxsize=65536)
+def teach_row(text: str) -> Taught:
+    """What a record row teaches: its code spans and the APIs it names without
+    backticks (``torch.no_grad()``, ``F.relu``). Cached; do not mutate."""
+    return teach_text(text)
+
+
 @dataclass
 class Inventory:
     taught: Taught = field(default_factory=Taught)
@@ -209,7 +216,8 @@ class Inventory:
         return name in self.taught.methods or f".{name}" in self.allow
 
     def covers_keyword(self, keyword: str) -> bool:
-        return keyword in self.taught.keywords
+        """Taught as a keyword (```.sum(dim=...)```) or named alone (```keepdim```)."""
+        return keyword in self.taught.keywords or keyword in self.taught.methods
 
     def taught_later(self, api: str) -> str | None:
         if api in self.later:
@@ -261,7 +269,7 @@ class RowIndex:
 def index_rows(rows: Iterable[ApiRow]) -> RowIndex:
     index = RowIndex()
     for row in sorted(rows, key=lambda r: r.order):
-        taught = teach_spans(row.text)
+        taught = teach_row(row.text)
         index.known.update(taught)
         for kind in _KINDS:
             table = index.first[kind]

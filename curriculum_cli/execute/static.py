@@ -82,6 +82,10 @@ class KeywordUse:
     line: int
     #: True when the callee is defined by the lesson code itself.
     local: bool = False
+    #: For a method call on an object (``ax.plot(...)``): the top-level module
+    #: the object came from (``matplotlib`` for ``fig, ax = plt.subplots()``),
+    #: when the static pass can tell.
+    receiver: str | None = None
 
 
 @dataclass(slots=True)
@@ -139,6 +143,7 @@ class _Chain:
         self.star = False
         self.global_decls: set[str] = set()
         self.aliases: dict[str, str] = {}  # local name -> module path
+        self.origins: dict[str, str] = {}  # module-level name -> top-level module its value came from
         self.local_defs: set[str] = set()
         self.deferred: list[tuple[_FunctionNode, list[_Scope], int, bool]] = []
         self.undefined: list[Undefined] = []
@@ -215,7 +220,7 @@ class _Visitor(ast.NodeVisitor):
         self.generic_visit(node)
         self._statement_depth -= 1
 
-    visit_If = visit_For = visit_While = visit_With = visit_AsyncFor = visit_AsyncWith = _nested
+    visit_If = visit_While = visit_With = visit_AsyncWith = _nested
 
     def visit_Try(self, node: ast.Try) -> None:
         self._nested(node)
@@ -399,6 +404,56 @@ class _Visitor(ast.NodeVisitor):
         else:
             self.visit(node.target)
 
+    # -- where values come from (``x = torch.ones(2)``: ``x`` is torch's)
+
+    def origin(self, node: ast.expr | None) -> str | None:
+        """Top-level module the value of ``node`` comes from, when it shows."""
+        while node is not None:
+            if isinstance(node, (ast.Call, ast.Attribute, ast.Subscript, ast.Starred, ast.Await)):
+                node = node.func if isinstance(node, ast.Call) else node.value
+            elif isinstance(node, ast.BinOp):
+                return self.origin(node.left) or self.origin(node.right)
+            elif isinstance(node, ast.UnaryOp):
+                node = node.operand
+            elif isinstance(node, (ast.Tuple, ast.List)):
+                return next((o for o in map(self.origin, node.elts) if o), None)
+            elif isinstance(node, ast.Name):
+                if any(node.id in scope.names for scope in self.scopes[1:]):
+                    return None
+                if node.id in self.chain.aliases:
+                    return self.chain.aliases[node.id].split(".")[0]
+                return self.chain.origins.get(node.id)
+            else:
+                return None
+        return None
+
+    def _mark_origin(self, targets: list[ast.expr], value: ast.expr | None) -> None:
+        if self.scopes[-1].kind != "module":
+            return
+        origin = self.origin(value)
+        for target in targets:
+            for node in ast.walk(target):
+                if isinstance(node, ast.Name):
+                    if origin:
+                        self.chain.origins[node.id] = origin
+                    else:
+                        self.chain.origins.pop(node.id, None)
+
+    def visit_Assign(self, node: ast.Assign) -> None:
+        self.generic_visit(node)
+        self._mark_origin(node.targets, node.value)
+
+    def visit_For(self, node: ast.For | ast.AsyncFor) -> None:
+        self._mark_origin([node.target], node.iter)
+        self._nested(node)
+
+    visit_AsyncFor = visit_For
+
+    def visit_withitem(self, node: ast.withitem) -> None:
+        self.generic_visit(node)
+        if node.optional_vars is not None:
+            self._mark_origin([node.optional_vars], node.context_expr)
+
     # -- APIs and keywords
 
     def visit_Attribute(self, node: ast.Attribute) -> None:
@@ -426,9 +481,10 @@ class _Visitor(ast.NodeVisitor):
             self.visit(func)
         else:
             self.visit(func)
+        receiver = self.origin(func.value) if path is None and isinstance(func, ast.Attribute) else None
         for keyword in node.keywords:
             if keyword.arg and callee:
-                self.info.keywords.append(KeywordUse(callee, keyword.arg, keyword.value.lineno, local))
+                self.info.keywords.append(KeywordUse(callee, keyword.arg, keyword.value.lineno, local, receiver))
         for arg in node.args:
             self.visit(arg)
         for keyword in node.keywords:

@@ -100,6 +100,9 @@ def untaught_api(ctx: LessonContext) -> Iterator[Issue]:
     """Code uses an import or API that neither the records up to this lesson, the
     planning doc, the allowlist nor the lesson's prose teaches.
 
+    Only packages in ``exec.tracked_packages`` (default torch) are judged;
+    records teach an API by a code span or by naming it without backticks
+    (``torch.no_grad()``, ``F.relu``).  One finding per lesson and API.
     Only APIs resolved to a module path through the block's imports
     (``F.relu`` -> ``torch.nn.functional.relu``) or seen by runtime tracing
     (``x.grad.zero_()`` -> ``torch.Tensor.zero_``) are checked; a bare
@@ -130,9 +133,13 @@ def api_outside_scope(ctx: LessonContext) -> Iterator[Issue]:
 )
 def unexplained_keyword(ctx: LessonContext) -> Iterator[Issue]:
     """A keyword argument is neither taught (records, planning doc), mentioned in
-    the lesson's prose (or the notebook's markdown), nor in a comment of its block.
+    the lesson's prose (any of its artifacts) or an earlier lesson's, nor in a
+    comment of its block.
 
-    Calls of functions and classes the lesson defines, and of builtins, are exempt.
+    Only calls into ``exec.tracked_packages`` (default torch) are judged, so
+    ``figsize=`` or ``indent=`` never are; a method's package is known from
+    where its object came from, or from run-time tracing.  One finding per
+    lesson and keyword.
     """
     yield from lesson_code(ctx).issues_for("C203")
 

@@ -10,18 +10,29 @@ from collections import defaultdict
 
 from curriculum_cli.execute.analysis import Chain, check_chain
 from curriculum_cli.execute.blocks import BlockResult, CodeBlock
-from curriculum_cli.execute.inventory import build_inventory
+from curriculum_cli.execute.inventory import ApiRow, build_inventory
 from curriculum_cli.execute.sources import read_artifact
 from curriculum_cli.execute.static import analyze_chain
 
 
-def _check(path: str, text: str, results: dict[int, BlockResult] | None = None) -> tuple[dict[str, list], list[CodeBlock]]:
+def _check(
+    path: str,
+    text: str,
+    results: dict[int, BlockResult] | None = None,
+    records: tuple[str, ...] = (),
+    explained: set[str] | None = None,
+) -> tuple[dict[str, list], list[CodeBlock]]:
     artifact = read_artifact(path, text)
     chain = Chain(artifact, analyze_chain(artifact.blocks, notebook=artifact.kind == "notebook"))
     if results is not None:
         chain.results = {b.index: results.get(b.index, BlockResult(b.index, "skipped" if b.mode == "skip" else "ok")) for b in artifact.blocks}
     issues: dict[str, list] = defaultdict(list)
-    check_chain(chain, build_inventory([], 0, ["`torch.tensor()`"]), 1e-4, issues, ["torch", "numpy"])
+    rows = [ApiRow("earlier (1.1)", 0, text) for text in records]
+    inventory = build_inventory(rows, 1, ["`torch.tensor()`"])
+    check_chain(
+        chain, inventory, 1e-4, issues, ["torch", "numpy"],
+        explained=(lambda word: word in explained) if explained is not None else None,
+    )
     found = {code: [(i.line, i.subject) for i in items] for code, items in issues.items() if items}
     return found, artifact.blocks
 
@@ -101,3 +112,43 @@ def test_a_package_the_notebook_installs_is_never_a_typo() -> None:
     text = json.dumps({"nbformat": 4, "nbformat_minor": 4, "metadata": {}, "cells": cells})
     found, _ = _check("n.ipynb", text, {0: BlockResult(0, "environment", reason="module 'numpyy' is not installed")})
     assert "C301" not in found and len(found["C305"]) == 1
+
+
+PLOT = """import json
+import matplotlib.pyplot as plt
+import torch
+fig, ax = plt.subplots(figsize=(4, 3))
+ax.plot([1, 2], [3, 4], linewidth=2)
+print(json.dumps({"a": 1}, indent=2))
+x = torch.tensor(2.0, requires_grad=True)
+"""
+
+
+def test_only_tracked_packages_are_judged_for_apis_and_keywords() -> None:
+    found, _ = _check("l.md", _md(PLOT), records=("`requires_grad=True`",))
+    assert "C201" not in found and "C203" not in found
+
+
+def test_untaught_torch_functional_is_still_c201_once_per_lesson() -> None:
+    text = _md("import torch\nimport torch.nn.functional as F\nx = torch.tensor([1.0])\nF.relu(x)\n", "F.relu(x)\n")
+    found, _ = _check("l.md", text)
+    assert [subject for _, subject in found["C201"]] == ["torch.nn.functional", "torch.nn.functional.relu"]
+
+
+def test_a_record_naming_an_api_without_backticks_or_by_alias_teaches_it() -> None:
+    text = _md("import torch\nimport torch.nn.functional as F\nx = torch.tensor([1.0])\nF.relu(x)\n")
+    found, _ = _check("l.md", text, records=("ReLU via F.relu, from torch.nn.functional",))
+    assert "C201" not in found
+
+
+def test_an_unexplained_retain_graph_is_c203_once_per_keyword() -> None:
+    block = "import torch\nw = torch.tensor(1.0, requires_grad=True)\nloss = w * 3\nloss.backward(retain_graph=True)\n"
+    text = _md(block, "def again(t):\n    t.backward(retain_graph=True)\n")
+    found, _ = _check("l.md", text, records=("`requires_grad=True`",))
+    assert [subject for _, subject in found["C203"]] == ["retain_graph="]
+
+
+def test_a_keyword_explained_in_an_earlier_lesson_counts() -> None:
+    block = "import torch\nw = torch.tensor(1.0, requires_grad=True)\n(w * 3).backward(retain_graph=True)\n"
+    found, _ = _check("l.md", _md(block), records=("`requires_grad=True`",), explained={"retain_graph"})
+    assert "C203" not in found
