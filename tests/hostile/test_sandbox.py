@@ -411,3 +411,71 @@ def test_a_lesson_timeout_is_not_c307() -> None:
 
     results = {0: BlockResult(0, "timeout"), 1: BlockResult(1, "not-run", reason="an earlier block timed out")}
     assert _c307(results) == []
+
+
+# -- the same attacks as an unprivileged user (root only: drops to uid 65534) -------------------
+
+AS_USER = r'''
+import json, os, sys, time
+sys.path.insert(0, sys.argv[1])
+from curriculum_cli.execute.blocks import CodeBlock
+from curriculum_cli.execute.runner import ExecOptions, Executor
+
+def block(source, index):
+    return CodeBlock(path="l.md", index=index, line=index + 1, source=source)
+
+marker = sys.argv[2][::-1]  # reversed on the command line, so this process does not match it
+sources = [
+    "open('/dev/kmsg', 'w').write('x')",
+    "import _socket\ns = _socket.socket(_socket.AF_INET, _socket.SOCK_DGRAM)\ns.sendto(b'x', ('127.0.0.1', 9))",
+    "for k in range(8):\n    open(f'big{k}', 'wb').write(b'x' * (4 << 20))",
+    sys.argv[3].replace("{marker}", marker),
+]
+out = {}
+with Executor(ExecOptions(timeout=5, preload=(), disk_mb=16)) as executor:
+    for index, source in enumerate(sources):
+        (result,) = executor.run_chain([block(source, 0)])
+        out[index] = [result.status, result.exception]
+    out["sandbox"] = executor.sandbox
+time.sleep(0.2)
+out["left"] = sum(marker.encode() in open(f"/proc/{p}/cmdline", "rb").read()
+                  for p in os.listdir("/proc") if p.isdigit() and os.path.exists(f"/proc/{p}/cmdline"))
+print(json.dumps(out))
+'''
+
+
+@pytest.mark.parametrize("mode", ["namespaces", "no-namespaces"])
+def test_an_unprivileged_user_gets_the_same_guarantees(mode: str) -> None:
+    import json
+    import shutil
+    import tempfile
+
+    root = Path(__file__).resolve().parents[2]
+    python = Path(sys.base_prefix) / "bin" / "python3"
+    system = Path("/usr/bin/python3.11")
+    interpreter = next((p for p in (system, python) if p.exists() and os.access(p, os.X_OK)), None)
+    if os.getuid() != 0 or shutil.which("setpriv") is None or interpreter is None:
+        pytest.skip("needs root (to drop to uid 65534), setpriv and a world-readable Python 3.11")
+    if any(not (Path(*root.parts[: k + 1]).stat().st_mode & 0o005) for k in range(1, len(root.parts))):
+        pytest.skip("the checkout is not readable by other users")
+    scratch = tempfile.mkdtemp()
+    os.chmod(scratch, 0o755)
+    script = Path(scratch) / "as_user.py"
+    script.write_text(AS_USER, encoding="utf-8")
+    os.chmod(script, 0o644)
+    env = {"PATH": "/usr/bin:/bin", "TMPDIR": "/tmp"} | ({NO_NAMESPACES: "1"} if mode == "no-namespaces" else {})
+    marker = f"981.{os.getpid()}{len(mode)}"
+    try:
+        done = subprocess.run(
+            ["setpriv", "--reuid", "65534", "--regid", "65534", "--clear-groups", str(interpreter), str(script),
+             str(root), marker[::-1], ESCAPE], env=env, capture_output=True, text=True, timeout=120, check=False,
+        )
+    finally:
+        shutil.rmtree(scratch)
+    if done.returncode != 0 and "No module named" in done.stderr:
+        pytest.skip(f"{interpreter} cannot import the project: {done.stderr.strip()[-200:]}")
+    out = json.loads(done.stdout.strip().splitlines()[-1])
+    assert out["sandbox"]["namespaces"] is (mode == "namespaces") or out["0"][1] == EXECUTOR_FAILURE
+    assert out["0"][0] != "ok" and out["1"][0] != "ok" and out["2"][0] != "ok"
+    assert out["left"] == 0
+    assert out["sandbox"].get("nproc_limit") is True
