@@ -71,6 +71,8 @@ _ROW_SEVERITY = re.compile(
 )
 _SPLIT = re.compile(r"\s+(?:—|–|--)\s+|:\s+|\s+-\s+")
 _BOLD_LEAD = re.compile(r"^\s*\*\*(?P<bold>.+?)\*\*\s*(?P<rest>.*)$", re.DOTALL)
+#: A sentence about all the findings at once.
+_CLAIM_LIKE = re.compile(r"\b(?:all|every|both|each|none)\b.*\b(?:findings?|issues?|items?)\b", re.IGNORECASE)
 #: Reviewer-written marker: ``<!-- curriculum: reviewer -->``.
 REVIEWER_MARK = "reviewer"
 
@@ -359,6 +361,8 @@ def _text_row(line: int, text: str, number: int | None) -> m.FixRow | None:
     ``[IMPROVEMENT] Title: **FIXED** — how``, ``Title — NOT ADDRESSED``; ``None``
     when the text names no status."""
     first = text.strip().split("\n", 1)[0]
+    if _CLAIM_LIKE.search(strip_markup(first)):
+        return None  # "All 4 findings were fixed." is a sentence about every row, not a row
     bold = _BOLD_LEAD.match(first)
     plain = strip_markup(first)
     severity = ""

@@ -37,6 +37,10 @@ FIX_VERIFICATION: tuple[str, ...] = (
     "resolution of iteration n findings",
     "what improved since iteration n",
     "what was fixed",
+    "iteration n fixes",
+    "fixes from iteration n",
+    "status of iteration n findings",
+    "iteration n follow up",
 )
 
 #: Headings of the part listing this iteration's findings.
@@ -67,6 +71,16 @@ STATUS_WORDS: dict[str, str] = {
     "still open": "NOT FIXED",
     "open": "NOT FIXED",
     "no": "NOT FIXED",
+    "still present": "NOT FIXED",
+    "still there": "NOT FIXED",
+    "remains": "NOT FIXED",
+    "unchanged": "NOT FIXED",
+    "carried": "NOT FIXED",
+    "carried forward": "NOT FIXED",
+    "pending": "NOT FIXED",
+    "not yet fixed": "NOT FIXED",
+    "mostly fixed": "PARTIALLY FIXED",
+    "largely fixed": "PARTIALLY FIXED",
     "❌": "NOT FIXED",
     "✗": "NOT FIXED",
     "partially": "PARTIALLY FIXED",
@@ -96,7 +110,10 @@ STATUS_WORDS: dict[str, str] = {
 }
 
 #: Status words read only where a cell or phrase starts with them.
-WEAK_STATUS_WORDS = frozenset({"yes", "no", "open", "done", "verified", "improved", "partial", "invalid", "addressed", "corrected", "acknowledged", "n/a"})
+WEAK_STATUS_WORDS = frozenset({
+    "yes", "no", "open", "done", "verified", "improved", "partial", "invalid", "addressed", "corrected", "acknowledged",
+    "n/a", "remains", "unchanged", "carried", "pending", "still there",
+})
 
 #: Canonical statuses that leave the finding open (an "all addressed" claim is false).
 OPEN_STATUSES = frozenset({"NOT FIXED", "PARTIALLY FIXED", "NOT VERIFIED"})
