@@ -230,18 +230,31 @@ def type_mismatch(ctx: LessonContext) -> Iterator[Issue]:
     fix="make one of the two lessons BUILD or CONSOLIDATE, or put a lesson between them",
 )
 def stretch_after_stretch(ctx: LessonContext) -> Iterator[Issue]:
-    """A STRETCH lesson comes right after another STRETCH lesson (also across a module boundary)."""
-    before = _neighbour(ctx.curriculum, ctx.lesson, -1)
-    if ctx.lesson.type is not LessonType.STRETCH or before is None or before.type is not LessonType.STRETCH:
+    """A STRETCH lesson comes right after another STRETCH lesson (also across a module boundary).
+
+    Lessons the module plans list but that have no planning doc or lesson
+    file yet are checked too, with the lesson before them, on their plan row.
+    """
+    yield from _stretch_pair(ctx, ctx.lesson)
+    lessons, later = ctx.curriculum.lessons, ctx.lesson.order + 1
+    while later < len(lessons) and lessons[later].plan is None and not lessons[later].artifacts:
+        yield from _stretch_pair(ctx, lessons[later])
+        later += 1
+
+
+def _stretch_pair(ctx: LessonContext, lesson: Lesson) -> Iterator[Issue]:
+    before = _neighbour(ctx.curriculum, lesson, -1)
+    if lesson.type is not LessonType.STRETCH or before is None or before.type is not LessonType.STRETCH:
         return
-    plan = _plan(ctx)
+    plan = lesson.plan.plan if lesson.plan else None
     line = plan.header.type_line if plan else None
     path = None
-    if line is None and ctx.lesson.entry is not None and ctx.curriculum.modules.get(ctx.lesson.module_id or ""):
-        line, path = ctx.lesson.entry.line, ctx.curriculum.modules[ctx.lesson.module_id or ""].plan_path
+    module = ctx.curriculum.modules.get(lesson.module_id or "")
+    if line is None and lesson.entry is not None and module is not None:
+        line, path = lesson.entry.line, module.plan_path
     yield Issue(
         f"STRETCH right after STRETCH lesson `{before.cite}`", line=line, path=path,
-        subject=f"stretch:{before.slug}>{ctx.lesson.slug}",
+        subject=f"stretch:{before.slug}>{lesson.slug}",
     )
 
 

@@ -135,3 +135,16 @@ def test_deferral_to_a_missing_lesson(census: Path) -> None:
 def test_concept_the_record_does_not_have(census: Path) -> None:
     line = _edit(census, CASE, "| Immutability of strings |", "| Unicode normalisation forms |")
     assert _findings(census) == {(CASE, line, "X101")}
+
+
+def test_stretch_after_stretch_between_lessons_not_planned_yet(census: Path) -> None:
+    plan = "series-2/module-2-1/plan.md"
+    line = _edit(census, plan, "| CONSOLIDATE / PROJECT |", "| STRETCH |")
+    assert _findings(census) == {(plan, line, "X203")}  # after pattern-groups (STRETCH), across a series
+
+
+def test_a_human_title_names_the_neighbour(census: Path) -> None:
+    _edit(census, CASE, "**Previous lesson:** string-slicing (BUILD)", "**Previous lesson:** Cutting Strings Apart (BUILD)")
+    assert _findings(census) == set()
+    line = _edit(census, CASE, "**Next lesson:** formatting-values (CONSOLIDATE)", "**Next lesson:** Lesson 3: Reading Files (CONSOLIDATE)")
+    assert _findings(census) == {(CASE, line, "X201")}
