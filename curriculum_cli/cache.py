@@ -14,6 +14,9 @@ Two kinds of entry, each a JSON file named by a SHA-256 key:
     and the execution options (preload list, limits): editing a planning doc
     or another lesson does not re-run this lesson's code.
 
+Both keys also hold the interpreter and the installed distributions
+(installing torch changes what lesson code does).
+
 A corrupt, foreign or unreadable entry is a miss, never an error; writes are
 atomic, and a cache that cannot be written (read-only folder) is skipped.
 ``--no-cache`` or ``CURRICULUM_NO_CACHE=1`` turns it off.
@@ -60,8 +63,21 @@ def tool_fingerprint() -> str:
     return digest.hexdigest()
 
 
+@lru_cache(maxsize=1)
+def environment_fingerprint() -> str:
+    """The interpreter and the installed distributions (lesson code may import any of them)."""
+    import sys
+
+    names: list[str] = [sys.executable, sys.version]
+    for entry in sys.path:
+        if entry.endswith(("site-packages", "dist-packages")) and os.path.isdir(entry):
+            with contextlib.suppress(OSError):
+                names.extend(sorted(n for n in os.listdir(entry) if n.endswith((".dist-info", ".egg-info", ".pth"))))
+    return hashlib.sha256("\n".join(names).encode()).hexdigest()
+
+
 def _digest(*parts: object) -> str:
-    digest = hashlib.sha256(tool_fingerprint().encode())
+    digest = hashlib.sha256(f"{tool_fingerprint()}\n{environment_fingerprint()}".encode())
     for part in parts:
         digest.update(b"\x00")
         digest.update(json.dumps(part, sort_keys=True, default=str).encode())

@@ -7,12 +7,13 @@ erased when the run ends, so the report is the same with or without it.
 
 from __future__ import annotations
 
+import shutil
 import sys
 import threading
 import time
 from typing import TextIO
 
-_WIDTH = 24
+_WIDTH = 12
 
 
 class Progress:
@@ -59,7 +60,8 @@ class Progress:
         with self._lock:
             self._drawn = now
             self._shown = True
-            self.stream.write("\r\x1b[K" + self.line())
+            columns = shutil.get_terminal_size((80, 24)).columns
+            self.stream.write("\r\x1b[K" + self.line()[: max(columns - 1, 10)])
             self.stream.flush()
 
     def close(self) -> None:
