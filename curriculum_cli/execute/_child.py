@@ -26,7 +26,7 @@ import re
 import sys
 import time
 import types
-from collections.abc import Iterator
+from collections.abc import Container, Iterator
 from typing import Any
 
 from curriculum_cli.execute import _protocol
@@ -343,7 +343,7 @@ class Chain:
         assert self.collector is not None
         sys.stdout, sys.stderr = self.stdout, self.stderr
         seen: set[Any] = set()
-        tracer = _tracer(seen) if self.trace else None
+        tracer = _tracer(seen, self.codes) if self.trace else None
         started = time.perf_counter()
         error: BaseException | None = None
         try:
@@ -491,8 +491,12 @@ def _matches(error: BaseException, expected: str | None) -> bool:
     return False
 
 
-def _tracer(seen: set[Any]) -> Any:
-    """A TorchFunctionMode recording every torch function called, or None."""
+def _tracer(seen: set[Any], lesson_codes: Container[CodeType]) -> Any:
+    """A TorchFunctionMode recording the torch functions the lesson's own code calls, or None.
+
+    Only a call made from a line of the lesson counts: ``nn.Linear(3, 1)`` calls
+    ``torch.empty`` and ``nn.init.kaiming_uniform_`` inside torch, and a student
+    who wrote ``nn.Linear`` has not used either."""
     torch = sys.modules.get("torch")
     mode_class = getattr(getattr(torch, "overrides", None), "TorchFunctionMode", None)
     if mode_class is None:
@@ -501,19 +505,50 @@ def _tracer(seen: set[Any]) -> Any:
     if tracer_class is None:
 
         class Tracer(mode_class):  # type: ignore[misc, valid-type]
-            def __init__(self, record: set[Any]) -> None:
+            def __init__(self, record: set[Any], codes: Container[CodeType]) -> None:
                 super().__init__()
                 self.record = record
+                self.codes = codes
 
             def __torch_function__(self, func: Any, types: Any, args: Any = (), kwargs: Any = None) -> Any:
                 try:
-                    self.record.add(func)
+                    if _called_from_lesson(func, self.codes):
+                        self.record.add(func)
                 except TypeError:
                     pass
                 return func(*args, **(kwargs or {}))
 
         tracer_class = _TRACER_CLASSES[mode_class] = Tracer
-    return tracer_class(seen)
+    return tracer_class(seen, lesson_codes)
+
+
+_DISPATCH_FILES = ("overrides.py", "_contextlib.py", "_jit_internal.py")
+
+
+def _called_from_lesson(func: Any, lesson_codes: Container[CodeType]) -> bool:
+    """Whether the frame that called ``func`` is the lesson's code, skipping torch's
+    dispatch (``handle_torch_function``) and ``func``'s own Python frames."""
+    own = set()
+    target = func
+    for _ in range(4):  # the function and what it wraps (functools.wraps, descriptors)
+        code = getattr(target, "__code__", None) or getattr(getattr(target, "__func__", None), "__code__", None)
+        if code is not None:
+            own.add(code)
+        target = getattr(target, "__wrapped__", None) or getattr(target, "fget", None)
+        if target is None:
+            break
+    frame: types.FrameType | None = sys._getframe(2)  # 0: this function, 1: __torch_function__
+    for _ in range(8):
+        if frame is None:
+            return False
+        code = frame.f_code
+        if code in lesson_codes:
+            return True
+        if code in own or code.co_filename.endswith(_DISPATCH_FILES) and "torch" in code.co_filename:
+            frame = frame.f_back
+            continue
+        return False
+    return False
 
 
 _TRACER_CLASSES: dict[Any, Any] = {}

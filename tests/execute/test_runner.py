@@ -351,3 +351,25 @@ def test_a_named_block_is_a_module_later_blocks_can_import(ex: Executor) -> None
     # The version shown last before the import is the one imported.
     assert [o.text for o in results[1].outputs] == ["42"]
     assert [o.text for o in results[3].outputs] == ["6"]
+
+
+def test_tracing_records_only_what_the_lessons_own_lines_call(torch_ex: Executor) -> None:
+    """``nn.Linear(3, 1)`` calls ``torch.empty`` and ``nn.init`` inside torch; calling
+    a module runs ``F.linear``: the student wrote none of them. A function the
+    lesson defines is the lesson's code, so what it calls counts."""
+    if "torch" not in torch_ex.preloaded:
+        pytest.skip("torch is not installed")
+    source = (
+        "import torch\nfrom torch import nn\nimport torch.nn.functional as F\n"
+        "class Net(nn.Module):\n"
+        "    def __init__(self):\n        super().__init__()\n        self.fc = nn.Linear(3, 1)\n"
+        "    def forward(self, x):\n        return F.relu(self.fc(x))\n"
+        "net = Net()\nloss = net(torch.ones(2, 3)).sum()\nloss.backward()\n"
+        "torch.optim.Adam(net.parameters(), lr=0.1).step()\n"
+    )
+    (result,) = torch_ex.run_chain([block(source)])
+    assert result.status == "ok"
+    assert {"torch.ones", "torch.nn.functional.relu", "torch.Tensor.backward", "torch.Tensor.sum"} <= result.called
+    internal = {"torch.empty", "torch.nn.init.kaiming_uniform_", "torch.nn.init.uniform_",
+                "torch.nn.functional.linear", "torch.zeros_like", "torch.is_complex"}
+    assert not internal & result.called
