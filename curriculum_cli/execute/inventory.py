@@ -382,14 +382,16 @@ def _modelled_rows(record: Any) -> list[tuple[str, str]] | None:
 
 
 def _parsed_rows(curriculum: Any, record_path: str) -> list[tuple[str, str]]:
+    from curriculum_cli.errors import InputError
+    from curriculum_cli.load.files import read_text
     from curriculum_cli.parse.markdown import parse_markdown
 
     path = Path(record_path)
     if not path.is_absolute() and not path.exists():
         path = Path(curriculum.root) / record_path
     try:
-        doc = parse_markdown(path.read_text(encoding="utf-8"), record_path)
-    except OSError:
+        doc = parse_markdown(read_text(path), record_path)
+    except InputError:  # reported where the curriculum is loaded
         return []
     out: list[tuple[str, str]] = []
     for section in doc.sections():

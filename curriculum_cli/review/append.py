@@ -12,8 +12,8 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from curriculum_cli.errors import CurriculumError, InputError, StaleFileError
-from curriculum_cli.load.files import atomic_write
+from curriculum_cli.errors import CurriculumError, StaleFileError
+from curriculum_cli.load.files import atomic_write, read_bytes
 
 
 class ConcurrentEditError(CurriculumError):
@@ -53,10 +53,7 @@ def joined(old: bytes, section_text: str) -> bytes:
 
 
 def _read(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except OSError as error:
-        raise InputError(f"{path}: cannot read ({error.strerror or error})") from None
+    return read_bytes(path)  # a regular file within the size limit, else InputError
 
 
 def append_review(plan_path: Path, section_text: str, expected: Expected) -> None:
