@@ -38,6 +38,15 @@ class Layout(BaseModel):
     )
     notebooks: list[str] = Field(default_factory=lambda: ["series-*/module-*/notebooks/*.ipynb"])
 
+    @field_validator("*", mode="after")
+    @classmethod
+    def _relative_globs(cls, globs: list[str]) -> list[str]:
+        for glob in globs:
+            parts = PurePosixPath(glob.strip()).parts
+            if not parts or glob.startswith(("/", "\\")) or any(p == ".." or "**" in p and p != "**" for p in parts):
+                raise ValueError(f"{glob!r} is not a glob relative to the curriculum root ('**' only as a whole folder name)")
+        return globs
+
 
 #: Longest per-block wall-time limit accepted (seconds): one day.
 MAX_TIMEOUT = 86400.0

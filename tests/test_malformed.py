@@ -247,3 +247,13 @@ def test_absurdly_deep_code_is_a_finding_not_a_crash(code: str, tmp_path: Path) 
     lesson.write_text(f"# Deep\n\n```python\n{code}\nprint(x)\n```\n", encoding="utf-8")
     report = api.check([lesson], CONFIG, cache=False)
     assert report.errors == []
+
+
+@pytest.mark.parametrize("separator", ["\u2028", "\x0c", "\x1c", "\x85"])
+def test_line_separators_other_than_newline_do_not_shift_lines(separator: str, tmp_path: Path) -> None:
+    lesson = tmp_path / "lesson.md"
+    text = f"# Title\n\nProse{separator}with{separator}separators.\n\n```python\nx = (\n```\n"
+    lesson.write_text(text, encoding="utf-8")
+    report = api.check([lesson], CONFIG, cache=False)
+    assert [(f.code, f.line) for f in report.findings if f.code == "C101"] == [("C101", 6)]
+    assert all(f.line is None or f.line <= text.count("\n") for f in report.findings)

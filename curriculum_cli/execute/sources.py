@@ -44,6 +44,7 @@ from typing import Any, Literal
 
 from curriculum_cli.execute._ipython import has_ipython_syntax, to_python
 from curriculum_cli.execute.blocks import BlockMode, CodeBlock
+from curriculum_cli.load.files import lines_of
 from curriculum_cli.load.notebook import notebook_shape_problem
 
 ArtifactKind = Literal["markdown", "tsx", "notebook"]
@@ -201,7 +202,7 @@ def _filename(info: str) -> str | None:
 
 
 def _read_markdown(artifact: Artifact) -> None:
-    lines = artifact.text.splitlines()
+    lines = lines_of(artifact.text)
     index = 0
     if lines and _FRONT_MATTER.match(lines[0]):  # YAML front matter is not prose
         end = next((i for i in range(1, len(lines)) if _FRONT_MATTER.match(lines[i])), None)
@@ -332,7 +333,7 @@ def _literal_value(expression: str) -> str:
 
 def _read_tsx(artifact: Artifact) -> None:
     text = artifact.text
-    lines = text.splitlines()
+    lines = lines_of(text)
     code_spans: list[tuple[int, int]] = []
     for match in _CODEBLOCK.finditer(text):
         tag_end = _tag_end(text, match.end())
@@ -452,7 +453,7 @@ def _read_notebook(artifact: Artifact) -> None:
         first = line_map[0] if line_map else 1
         if cell.cell_type == "markdown":
             fence: str | None = None
-            for offset, raw in enumerate(source.splitlines()):
+            for offset, raw in enumerate(lines_of(source)):
                 opening = _FENCE_OPEN.match(raw.lstrip())
                 if opening and (fence is None or opening["fence"].startswith(fence)):
                     fence = None if fence else opening["fence"][:3]

@@ -112,6 +112,18 @@ def decode(path: Path | str, data: bytes) -> TextFile:
     return TextFile(raw=data, text=text, newline=newline, bom=data.startswith(_BOM))
 
 
+def lines_of(text: str) -> list[str]:
+    """The lines of ``text`` as an editor numbers them: split at ``\\n`` only.
+
+    ``str.splitlines`` also splits at form feeds, U+2028 and other separators,
+    which would shift every later line number away from the file's own.
+    """
+    lines = text.split("\n")
+    if lines[-1] == "":
+        lines.pop()
+    return lines
+
+
 def read_file(path: Path | str) -> TextFile:
     """Read ``path`` as a :class:`TextFile` (see :func:`read_bytes` and :func:`decode`)."""
     return decode(path, read_bytes(path))

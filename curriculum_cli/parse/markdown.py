@@ -17,6 +17,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 # --------------------------------------------------------------------------- nodes
+from curriculum_cli.load.files import lines_of
 
 
 @dataclass(slots=True)
@@ -190,7 +191,7 @@ class Document:
 
     @property
     def lines(self) -> list[str]:
-        return self.source.splitlines()
+        return lines_of(self.source)
 
     def sections(self) -> Iterator[Section]:
         """Every section (not the root) in source order."""
@@ -416,7 +417,7 @@ class _Builder:
 
 def parse_markdown(source: str, path: str = "<string>") -> Document:
     """Parse Markdown ``source`` into a :class:`Document`. Never raises on any text."""
-    lines = source.splitlines()
+    lines = lines_of(source)
     tokens = _markdown().parse(source)
     builder = _Builder(tokens, lines)
     root = Section(0, "", 1, max(len(lines), 1))

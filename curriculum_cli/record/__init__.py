@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from curriculum_cli.errors import CurriculumError, StaleFileError
-from curriculum_cli.load.files import TextFile, atomic_write, read_file, write_like
+from curriculum_cli.load.files import TextFile, atomic_write, lines_of, read_file, write_like
 from curriculum_cli.model.curriculum import Curriculum, Lesson, Module, slug_key
 from curriculum_cli.model.depth import Depth, parse_depth
 from curriculum_cli.model.plan import LessonPlan
@@ -77,7 +77,7 @@ def last_verdict(plan: LessonPlan, source: str) -> str | None:
     review = plan.reviews[-1]
     if review.verdict:
         return review.verdict.strip().upper()
-    lines = source.splitlines()
+    lines = lines_of(source)
     start, end = (review.line or 1) - 1, review.end_line or len(lines)
     match = _VERDICT.search("\n".join(lines[start:end]))
     return strip_markup(match["v"]).upper() if match else None

@@ -132,3 +132,15 @@ def test_cli_reports_an_alias_bomb_as_exit_2(tmp_path: Path, capsys: pytest.Capt
     assert run(["check", "--no-exec", str(tmp_path)]) == 2
     err = capsys.readouterr().err
     assert err.startswith("curriculum: error: curriculum.yaml:2: YAML aliases") and "Traceback" not in err
+
+
+@pytest.mark.parametrize("glob", ["", ".", "/etc/*.md", "../other/*.md", "series-*/../*", "a**b/*.md"])
+def test_layout_globs_must_be_relative_patterns(glob: str, tmp_path: Path) -> None:
+    (tmp_path / "curriculum.yaml").write_text(f"layout:\n  planning_docs: ['{glob}']\n")
+    with pytest.raises(ConfigError, match=r"curriculum\.yaml:2: key 'layout.planning_docs"):
+        load_config(tmp_path)
+
+
+def test_layout_glob_near_miss(tmp_path: Path) -> None:
+    (tmp_path / "curriculum.yaml").write_text("layout:\n  planning_docs: ['plans/**/*.md', './docs/*.md']\n")
+    assert load_config(tmp_path).layout.planning_docs == ["plans/**/*.md", "./docs/*.md"]
