@@ -23,6 +23,9 @@ setxattr; the worker, a child subreaper, kills what the chain leaves behind;
 no process limit is claimed then); the worker polls the working directory
 against ``disk_mb``.
 
+As root, lesson code runs as :data:`NOBODY` where the Python installation is
+(or, in namespace mode, can be made) readable by others; else as uid 0.
+
 In both modes: ``setsid``; ``PR_SET_PDEATHSIG``; every capability dropped;
 a seccomp filter refusing Unix sockets, ``ptrace``, ``process_vm_*``, keyrings,
 ``bpf``, ``perf_event_open``, ``userfaultfd``, io_uring, new namespaces and
@@ -43,6 +46,7 @@ import os
 import resource
 import signal
 import socket
+import stat
 import struct
 import sys
 import tempfile
@@ -63,6 +67,8 @@ _PR_SET_CHILD_SUBREAPER = 36
 _PR_SET_NO_NEW_PRIVS = 38
 _CAPABILITY_VERSION_3 = 0x20080522
 _FILE_SIZE_LIMIT = 256 * 1024 * 1024
+#: The uid lesson code runs as when the linter runs as root (``nobody``).
+NOBODY = 65534
 #: Most processes a chain may have at once in namespace mode (the kernel's minimum pid_max is 301).
 PROCESS_LIMIT = 400
 #: Size of the private /dev/shm in namespace mode, in MiB.
@@ -191,10 +197,19 @@ def _mount_setattr(path: str, recursive: bool, set_flags: int, clear_flags: int)
         raise OSError(number, f"mount_setattr {path}: {os.strerror(number)}")
 
 
-def build_filesystem(workdir: str, disk_mb: int) -> str | None:
-    """In PID 1 of new namespaces: the read-only view described above. None, or why it failed."""
+def build_filesystem(workdir: str, disk_mb: int) -> tuple[str | None, int | None]:
+    """In PID 1 of new namespaces: the read-only view described above.
+
+    Returns why it failed (or None) and the uid lesson code should run as:
+    :data:`NOBODY` when root and the Python installation can be made readable
+    to others (a folder others cannot enter, like ``/root``, is covered by an
+    empty tmpfs with only the Python paths bound back), else None.
+    """
+    owner: int | None = None
     try:
         _mount(None, "/", None, _MS_REC | _MS_PRIVATE)
+        if os.geteuid() == 0 and _expose_python():
+            owner = NOBODY
         devices = {name: os.open(f"/dev/{name}", os.O_PATH | os.O_CLOEXEC) for name in DEVICES}
         try:
             _mount("tmpfs", "/dev", "tmpfs", _MS_NOSUID | _MS_NOEXEC, "size=64k,nr_inodes=64,mode=755")
@@ -213,10 +228,76 @@ def build_filesystem(workdir: str, disk_mb: int) -> str | None:
         _mount_setattr("/", True, _MOUNT_ATTR_RDONLY | _MOUNT_ATTR_NOSUID | _MOUNT_ATTR_NODEV, 0)
         _mount_setattr("/dev", True, 0, _MOUNT_ATTR_NODEV)
         _mount("tmpfs", "/dev/shm", "tmpfs", _MS_NOSUID | _MS_NODEV, f"size={SHM_MB}m,mode=1777")
-        _mount("tmpfs", workdir, "tmpfs", _MS_NOSUID | _MS_NODEV, f"size={max(disk_mb, 1)}m,mode=700")
+        ids = f",uid={owner},gid={owner}" if owner is not None else ""
+        _mount("tmpfs", workdir, "tmpfs", _MS_NOSUID | _MS_NODEV, f"size={max(disk_mb, 1)}m,mode=700{ids}")
     except OSError as error:
-        return str(error)
+        return str(error), None
+    return None, owner
+
+
+def python_paths() -> list[str]:
+    """What the interpreter reads from: prefixes and import paths (resolved, existing)."""
+    found = {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix, *(p for p in sys.path if p)}
+    resolved = {os.path.realpath(path) for path in found if os.path.exists(path)}
+    return sorted(resolved)
+
+
+def _closed_ancestor(path: str) -> str | None:
+    """The outermost folder above (or at) ``path`` that other users cannot enter."""
+    current = ""
+    for part in path.strip("/").split("/"):
+        current += "/" + part
+        try:
+            mode = os.stat(current).st_mode
+        except OSError:
+            return current
+        if stat.S_ISDIR(mode) and not mode & 0o001:
+            return current
     return None
+
+
+def readable_by_others(paths: list[str]) -> bool:
+    """Every path reachable and readable by a user who owns nothing here."""
+    for path in paths:
+        if _closed_ancestor(path) is not None:
+            return False
+        try:
+            mode = os.stat(path).st_mode
+        except OSError:
+            return False
+        if not mode & (0o005 if stat.S_ISDIR(mode) else 0o004):
+            return False
+    return True
+
+
+def _expose_python() -> bool:
+    """Cover folders others cannot enter with a tmpfs and bind the Python paths back in.
+
+    True when every Python path is then readable by others (the chain may drop
+    to :data:`NOBODY`); the rest of those folders (``/root/.ssh``...) is hidden.
+    """
+    paths = python_paths()
+    hidden = [path for path in paths if _closed_ancestor(path) is not None]
+    kept: list[str] = []
+    for path in hidden:  # sorted: a parent comes before what lies inside it
+        if not any(path == outer or path.startswith(outer + "/") for outer in kept):
+            kept.append(path)
+    sources = {path: os.open(path, os.O_PATH | os.O_CLOEXEC) for path in kept}
+    try:
+        for top in sorted({_closed_ancestor(path) for path in kept}, key=lambda p: (len(p or ""), p)):
+            if top is not None and _closed_ancestor(top) == top:
+                _mount("tmpfs", top, "tmpfs", _MS_NOSUID | _MS_NODEV, "size=1m,mode=755")
+        for path, fd in sources.items():
+            if os.path.isdir(f"/proc/self/fd/{fd}"):
+                os.makedirs(path, exist_ok=True)
+            else:
+                os.makedirs(os.path.dirname(path), exist_ok=True)
+                os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o644))
+            _mount(f"/proc/self/fd/{fd}", path, None, _MS_BIND | _MS_REC)
+    finally:
+        for fd in sources.values():
+            os.close(fd)
+    return readable_by_others(paths)
 
 
 def _set_pid_max() -> None:
@@ -235,12 +316,12 @@ def process_limit_in_namespace() -> bool:
 # -- capabilities, limits, environment -----------------------------------------
 
 
-def drop_capabilities() -> bool:
-    """Give up every capability (the uid stays, so readable files stay readable).
+def drop_capabilities(switch_to: int | None = None) -> bool:
+    """Give up every capability; as root, first become ``switch_to`` (:data:`NOBODY`) if given.
 
     Without capabilities the lesson cannot leave its namespaces, remount,
-    load modules, or open devices it does not own.  Not needed (and a no-op)
-    for a non-root user outside a user namespace.
+    load modules, or open devices it does not own; as ``nobody`` it cannot
+    read or write root's files either, and ``RLIMIT_NPROC`` binds.
     """
     if not sys.platform.startswith("linux"):
         return False
@@ -248,6 +329,10 @@ def drop_capabilities() -> bool:
         c = libc()
         for capability in range(64):
             c.prctl(_PR_CAPBSET_DROP, capability, 0, 0, 0)  # fails harmlessly past the last one
+        if switch_to is not None:
+            os.setgroups([])
+            os.setresgid(switch_to, switch_to, switch_to)
+            os.setresuid(switch_to, switch_to, switch_to)
         header = (ctypes.c_uint32 * 2)(_CAPABILITY_VERSION_3, 0)
         data = (ctypes.c_uint32 * 6)()  # effective, permitted, inheritable x 2: all zero
         return c.capset(ctypes.byref(header), ctypes.byref(data)) == 0

@@ -261,6 +261,10 @@ def _chain_process(request: dict[str, Any], fd: int, workdir: str, in_namespace:
     del key
     disk_mb = int(request.get("disk_mb") or 512)
     info: dict[str, Any] = _isolate(workdir, disk_mb, in_namespace)
+    owner = info.get("uid") if info.get("uid") != os.geteuid() else None
+    info["capabilities_dropped"] = _sandbox.drop_capabilities(owner)
+    info["uid"] = os.geteuid()
+    _sandbox.die_with_parent()  # credential changes clear it
     capture = _redirect_output(workdir)
     _sandbox.point_environment(workdir)
     _sandbox.deny_network_in_python()  # friendly errors; the kernel refuses anyway
@@ -269,8 +273,6 @@ def _chain_process(request: dict[str, Any], fd: int, workdir: str, in_namespace:
     torch = sys.modules.get("torch")
     if torch is not None:
         torch.set_num_threads(1)
-    info["capabilities_dropped"] = _sandbox.drop_capabilities()
-    _sandbox.die_with_parent()  # credential changes may clear it
     info.update(_sandbox.limit_resources(request.get("memory_mb"), disk_mb, info["namespaces"]))
     info["seccomp"] = _sandbox.install_seccomp(strict=not info["namespaces"])
     missing = _sandbox.missing_guarantees(info)
@@ -294,13 +296,22 @@ def _chain_process(request: dict[str, Any], fd: int, workdir: str, in_namespace:
 
 def _isolate(workdir: str, disk_mb: int, in_namespace: bool) -> dict[str, Any]:
     """The file system of namespace mode (see _sandbox); falls back to no-namespace measures."""
-    info: dict[str, Any] = {"namespaces": False, "pid_namespace": in_namespace, "net_namespace": in_namespace}
+    info: dict[str, Any] = {"namespaces": False, "pid_namespace": in_namespace, "net_namespace": in_namespace,
+                            "uid": os.geteuid()}
     if in_namespace:
-        problem = _sandbox.build_filesystem(workdir, disk_mb)
+        problem, owner = _sandbox.build_filesystem(workdir, disk_mb)
         info["read_only_fs"] = problem is None
         info["namespaces"] = problem is None
         if problem:
             info["problem"] = problem
+        elif owner is not None:
+            info["uid"] = owner
+    if not info["namespaces"] and os.geteuid() == 0 and _sandbox.readable_by_others(_sandbox.python_paths()):
+        try:
+            os.chown(workdir, _sandbox.NOBODY, _sandbox.NOBODY)
+            info["uid"] = _sandbox.NOBODY
+        except OSError:
+            pass
     return info
 
 

@@ -130,6 +130,17 @@ def test_udp_is_blocked(hx: Executor) -> None:
         assert result.status != "ok"
 
 
+def test_root_only_files_cannot_be_read_when_running_as_nobody(hx: Executor, tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("s3cret")
+    os.chmod(secret, 0o600)
+    (result,) = hx.run_chain([block(f"print(open({str(secret)!r}).read())")])
+    if hx.sandbox.get("uid") == 0:
+        pytest.skip("lesson code runs as root here (Python is not readable by others): reads are not restricted")
+    assert "s3cret" not in result.stdout
+    assert result.status != "ok"
+
+
 # -- item 2: metadata of files outside the temp dir ------------------------------------------
 
 
@@ -444,8 +455,9 @@ print(json.dumps(out))
 '''
 
 
-@pytest.mark.parametrize("mode", ["namespaces", "no-namespaces"])
+@pytest.mark.parametrize("mode", ["namespaces", "no-namespaces", "root-no-namespaces"])
 def test_an_unprivileged_user_gets_the_same_guarantees(mode: str) -> None:
+    """As uid 65534 in both modes; and as root with a world-readable Python, which drops to 65534."""
     import json
     import shutil
     import tempfile
@@ -463,11 +475,12 @@ def test_an_unprivileged_user_gets_the_same_guarantees(mode: str) -> None:
     script = Path(scratch) / "as_user.py"
     script.write_text(AS_USER, encoding="utf-8")
     os.chmod(script, 0o644)
-    env = {"PATH": "/usr/bin:/bin", "TMPDIR": "/tmp"} | ({NO_NAMESPACES: "1"} if mode == "no-namespaces" else {})
+    env = {"PATH": "/usr/bin:/bin", "TMPDIR": "/tmp"} | ({NO_NAMESPACES: "1"} if "no-namespaces" in mode else {})
+    user = [] if mode.startswith("root") else ["setpriv", "--reuid", "65534", "--regid", "65534", "--clear-groups"]
     marker = f"981.{os.getpid()}{len(mode)}"
     try:
         done = subprocess.run(
-            ["setpriv", "--reuid", "65534", "--regid", "65534", "--clear-groups", str(interpreter), str(script),
+            [*user, str(interpreter), str(script),
              str(root), marker[::-1], ESCAPE], env=env, capture_output=True, text=True, timeout=120, check=False,
         )
     finally:
@@ -476,6 +489,7 @@ def test_an_unprivileged_user_gets_the_same_guarantees(mode: str) -> None:
         pytest.skip(f"{interpreter} cannot import the project: {done.stderr.strip()[-200:]}")
     out = json.loads(done.stdout.strip().splitlines()[-1])
     assert out["sandbox"]["namespaces"] is (mode == "namespaces") or out["0"][1] == EXECUTOR_FAILURE
+    assert out["sandbox"]["uid"] == 65534
     assert out["0"][0] != "ok" and out["1"][0] != "ok" and out["2"][0] != "ok"
     assert out["left"] == 0
     assert out["sandbox"].get("nproc_limit") is True
