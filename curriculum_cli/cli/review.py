@@ -35,6 +35,10 @@ def review(
     notes: Annotated[Path | None, typer.Option("--notes", help="Reviewer findings and fix marks (YAML).")] = None,
     output_format: Annotated[ReviewFormat, typer.Option("--format", "-f", help="Output format.")] = ReviewFormat.markdown,
     root: Annotated[Path | None, typer.Option("--root", help="Curriculum root to find a slug in [default: cwd].")] = None,
+    rework: Annotated[
+        str | None,
+        typer.Option("--rework", metavar="LABEL", help="Start a new review cycle at Iteration 1 after a rework (heading label, e.g. Post-Depth-Rework)."),
+    ] = None,
     select: SelectOption = None,
     ignore: IgnoreOption = None,
     no_exec: NoExecOption = False,
@@ -54,7 +58,7 @@ def review(
             start, config_file=config_file, select=select, ignore=ignore, no_exec=no_exec, timeout=timeout
         )
         plan_path = resolve_lesson(lesson, config, root)
-        result = review_lesson(plan_path, config, date=date, notes_file=notes, no_exec=no_exec)
+        result = review_lesson(plan_path, config, date=date, notes_file=notes, no_exec=no_exec, rework=rework)
         text = result.text if output_format is ReviewFormat.markdown else result.report.model_dump_json(indent=2) + "\n"
         if append:
             append_review(plan_path, result.text, result.expected)

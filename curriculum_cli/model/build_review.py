@@ -122,7 +122,7 @@ def _lines(text: str, first_line: int) -> list[tuple[int, str]]:
     return [(first_line + offset, raw) for offset, raw in enumerate(text.split("\n"))]
 
 
-def _title_parts(title: str) -> tuple[int | None, int | None, str | None]:
+def title_parts(title: str) -> tuple[int | None, int | None, str | None]:
     """Iteration, maximum and the label of a review heading (``Post-Depth-Rework``)."""
     iteration = _ITERATION.search(title)
     labels = []
@@ -144,7 +144,7 @@ class _ReviewBuilder:
     def __init__(self, section: Section) -> None:
         title = strip_markup(section.title)
         date = _DATE.search(title)
-        iteration, maximum, label = _title_parts(title)
+        iteration, maximum, label = title_parts(title)
         self.section = section
         self.review = m.Review(
             title=title,
@@ -455,6 +455,19 @@ def _texts(block: object) -> list[tuple[int, str]]:
 
 def _plain(section: Section) -> str:
     return section.text().strip()
+
+
+def starts_cycle(reviews: list[m.Review], index: int) -> bool:
+    """The review at ``index`` starts a review cycle: the first one, or a labelled
+    ``Iteration 1`` (``Post-Depth-Rework, Iteration 1/3``) after a rework."""
+    review = reviews[index]
+    return index == 0 or (review.iteration == 1 and bool(review.label))
+
+
+def current_cycle(reviews: list[m.Review]) -> list[m.Review]:
+    """The reviews of the last cycle, in order."""
+    start = max((i for i in range(len(reviews)) if starts_cycle(reviews, i)), default=0)
+    return reviews[start:]
 
 
 def describe_review(review: m.Review) -> str:

@@ -80,7 +80,7 @@ def render_review(report: ReviewReport) -> str:
     """The ``## Review — DATE (Iteration N/M)`` section, ending with one newline."""
     counts = report.counts
     lines = [
-        f"## Review — {report.date} (Iteration {report.iteration}/{report.max_iterations})",
+        f"## Review — {report.date} ({report.label + ', ' if report.label else ''}Iteration {report.iteration}/{report.max_iterations})",
         "",
         "### Summary",
         f"- Critical: {counts.critical}",

@@ -10,6 +10,7 @@ from pathlib import Path
 from curriculum_cli.config import Config
 from curriculum_cli.errors import ConfigError, CurriculumError
 from curriculum_cli.findings import Finding, Severity
+from curriculum_cli.model.build_review import current_cycle
 from curriculum_cli.model.plan import LessonPlan, Review, ReviewFinding
 from curriculum_cli.parse.markdown import words
 from curriculum_cli.review.fingerprint import (
@@ -243,6 +244,7 @@ def build_report(
     check_notes: list[str] | None = None,
     errors: list[str] | None = None,
     no_exec: bool = False,
+    rework: str | None = None,
 ) -> ReviewReport:
     """Make the next review iteration of ``plan`` from the check ``findings``.
 
@@ -250,18 +252,22 @@ def build_report(
     rule that did not run (or, with execution off, of an execution rule) is
     NOT VERIFIED and carried open into this iteration's findings, so it counts
     in the summary and the verdict.  ``no_exec`` says execution was turned off
-    on the command line (the notes say so).  Raises
-    :class:`ReviewLimitError` when the plan already has ``config.max_iterations``
-    reviews, and ConfigError when a ``fixed:`` entry matches nothing.
+    on the command line (the notes say so).  ``rework`` (a label such as
+    ``Post-Depth-Rework``) starts a new review cycle at iteration 1, verifying
+    nothing of the cycle before.  Raises :class:`ReviewLimitError` when the
+    current cycle already has ``config.max_iterations`` reviews, and
+    ConfigError when a ``fixed:`` entry matches nothing.
     """
     notes = notes or ReviewerNotes()
     limit = config.max_iterations
-    if len(plan.reviews) >= limit:
+    cycle = [] if rework else current_cycle(plan.reviews)
+    previous = cycle[-1] if cycle else None
+    iteration = (previous.iteration or len(cycle)) + 1 if previous else 1
+    if iteration > limit:
         raise ReviewLimitError(
-            f"{plan.path}: already holds {len(plan.reviews)} review iteration(s), the maximum is {limit}; "
-            "no further iteration can be appended"
+            f"{plan.path}: its review cycle already holds {iteration - 1} iteration(s), the maximum is {limit}; "
+            "no further iteration can be appended (after a rework, start a new cycle with --rework LABEL)"
         )
-    iteration = len(plan.reviews) + 1
     exec_off = exec_off_reason(config, no_exec)
     counted = [f for f in findings if not is_review_code(f.code)]
     current = [tool_finding(f, base) for f in counted]
@@ -276,7 +282,6 @@ def build_report(
         checked = checked_codes(config, no_exec)
     elif exec_off:
         checked = checked - EXECUTION_CODES
-    previous = plan.reviews[-1] if plan.reviews else None
     if previous is None and notes.fixed:
         raise ConfigError(f"{notes.fixed[0].origin}: 'fixed' given but there is no previous review iteration")
     verification: list[Verification] = []
@@ -294,6 +299,7 @@ def build_report(
         date=date,
         iteration=iteration,
         max_iterations=limit,
+        label=rework,
         counts=ReviewCounts(critical=counts.critical, improvement=counts.improvement, polish=counts.polish),
         verdict=verdict_for(counts),
         verdict_reason=verdict_reason(counts, iteration, limit),

@@ -55,6 +55,20 @@ def lesson_paths(plan_path: Path, config: Config) -> tuple[list[Path], Path | No
     return [plan_path], root
 
 
+def rework_label(text: str) -> str:
+    """``text`` as a review-heading label (``Post-Depth-Rework``); ConfigError when a heading cannot hold it."""
+    from curriculum_cli.model.build_review import title_parts
+    from curriculum_cli.review.model import clean
+
+    label = clean(text)
+    if not label or title_parts(f"Review — 2026-01-01 ({label}, Iteration 1/3)")[2] != label:
+        raise ConfigError(
+            f"--rework {text!r}: not usable as a label in a review heading "
+            "(use words such as Post-Depth-Rework, without parentheses, 'iteration' or 'final')"
+        )
+    return label
+
+
 def review_lesson(
     plan_path: Path,
     config: Config,
@@ -63,6 +77,7 @@ def review_lesson(
     notes_file: Path | None = None,
     report: Report | None = None,
     no_exec: bool = False,
+    rework: str | None = None,
 ) -> ReviewResult:
     """Write the next review iteration of the lesson planned in ``plan_path``.
 
@@ -74,11 +89,14 @@ def review_lesson(
     date, InputError when the planning doc cannot be read (all exit code 2).
     ``no_exec`` (the command line's ``--no-exec``) turns execution off and
     says so in the notes; previous execution findings are then NOT VERIFIED.
+    ``rework`` (``--rework LABEL``) starts a new review cycle at iteration 1.
     """
     if date is None:
         date = dt.date.today().isoformat()
     elif not _DATE.match(date):
         raise ConfigError(f"--date {date!r}: expected YYYY-MM-DD")
+    if rework is not None:
+        rework = rework_label(rework)
     if no_exec and config.exec.enabled:
         config = config.model_copy(update={"exec": config.exec.model_copy(update={"enabled": False})})
     plan_path = Path(plan_path)
@@ -105,6 +123,7 @@ def review_lesson(
         check_notes=report.notes,
         errors=report.errors,
         no_exec=no_exec,
+        rework=rework,
     )
     from curriculum_cli.report.review_markdown import (
         render_review,  # the renderer imports this package

@@ -87,6 +87,8 @@ class ReviewReport(BaseModel):
     date: str
     iteration: int
     max_iterations: int
+    #: A rework label that starts a new cycle (``Post-Depth-Rework``), written in the heading.
+    label: str | None = None
     counts: ReviewCounts
     verdict: str
     verdict_reason: str

@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterator
 
 from curriculum_cli.findings import Issue, Severity
-from curriculum_cli.model.build_review import parse_severity
+from curriculum_cli.model.build_review import parse_severity, starts_cycle
 from curriculum_cli.model.curriculum import PlanDocument
 from curriculum_cli.model.plan import Review, TextItem
 from curriculum_cli.model.review_aliases import CLOSED_AS_NOT_A_DEFECT, OPEN_STATUSES
@@ -190,7 +190,7 @@ def review_verdict(target: PlanDocument) -> Iterator[Issue]:
 
 def _cycle_starts(reviews: list[Review]) -> set[int]:
     """Indexes of reviews that start a review cycle (the first, and a labelled Iteration 1)."""
-    return {i for i, r in enumerate(reviews) if i == 0 or (r.iteration == 1 and r.label)}
+    return {i for i in range(len(reviews)) if starts_cycle(reviews, i)}
 
 
 def _verified_iteration(review: Review) -> int | None:
