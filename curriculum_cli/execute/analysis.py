@@ -23,7 +23,7 @@ from curriculum_cli.execute._packages import known_modules, near_typo
 from curriculum_cli.execute.blocks import EXECUTOR_FAILURE, BlockResult, CodeBlock
 from curriculum_cli.execute.claims import (
     Claim,
-    actual_text,
+    expected_text,
     find_claims,
     matches,
     outputs_for,
@@ -818,7 +818,7 @@ def _claims(chain: Chain, tolerance: float, issues: dict[str, list[Issue]]) -> N
             lines = outputs_for(claim, result.outputs)
             if not lines or matches(claim, lines, tolerance):
                 continue
-            actual = actual_text(lines)
+            actual = expected_text(claim, lines)
             mismatch = Mismatch(block, claim, actual)
             chain.mismatches.append(mismatch)
             issues["C304"].append(

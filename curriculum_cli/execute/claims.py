@@ -60,12 +60,27 @@ def claim_text(comment: str) -> tuple[str, str] | None:
     if not text or "?" in text[:3] or "..." in text or "…" in text:
         return None
     core = _core(text)
-    if not core or not _plausible(core):
+    if not core or not _plausible(core) or is_placeholder(core):
         return None
     rest = text[len(core) :].strip()
     if rest and not explicit and rest[0] not in "(—–-,;#[=0123456789'\"":
         return None  # ``# 2 dimensions``, ``# torch.no_grad disables ...``: remarks
     return core, text
+
+
+_PLACEHOLDER_TEXT = re.compile(r"[xX]{2,}|\?\?|\bN\.N+|^<[A-Za-z_][\w ]*>$")
+_DIGITS = re.compile(r"\d[\d.]*")
+
+
+def is_placeholder(core: str) -> bool:
+    """A claim that shows a shape, not a value: ``tensor([0.xxxx])``, ``<tensor>``, ``-1.2345``."""
+    if _PLACEHOLDER_TEXT.search(core):
+        return True
+    for number in _DIGITS.findall(core):
+        digits = number.replace(".", "")
+        if len(digits) >= 4 and ("0123456789".startswith(digits) or "123456789".startswith(digits)):
+            return True
+    return False
 
 
 _BARE_NUMBER = re.compile(r"^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?%?$")
@@ -134,11 +149,36 @@ def outputs_for(claim: Claim, outputs: list[Output]) -> list[str]:
 
 
 def matches(claim: Claim, lines: list[str], tolerance: float) -> bool:
-    """Does the claim agree with the printed ``lines`` (first line, or all joined)?"""
+    """Does the claim agree with the printed ``lines`` (first line, or all joined)?
+
+    A claim on a labelled print (``print(f"g = {g:.4f}")  # 1.3560``) is
+    compared with the value after the label.
+    """
     if not lines:
         return True
     candidates = {lines[0], " ".join(lines)}
+    candidates |= {value for value in map(after_label, list(candidates)) if value}
     return any(same_output(expected, actual, tolerance) for expected in (claim.text, claim.full) for actual in candidates)
+
+
+#: ``name = value`` / ``Label: value`` at the start of a printed line.
+_LABEL = re.compile(r"^\s*[A-Za-z_][\w .\[\]'\"()/-]{0,60}?\s*(?:=|:)\s+(?=\S)")
+
+
+def after_label(line: str) -> str | None:
+    """The value a labelled print shows (``g = 1.3560`` -> ``1.3560``), or None."""
+    match = _LABEL.match(line)
+    return line[match.end() :] if match else None
+
+
+def expected_text(claim: Claim, lines: list[str]) -> str:
+    """What the claim should say: the printed value, after the label when the claim has none."""
+    actual = actual_text(lines)
+    value = after_label(actual)
+    label = actual[: len(actual) - len(value)] if value else ""
+    if value and not "".join(claim.text.split()).startswith("".join(label.split())):
+        return value
+    return actual
 
 
 def actual_text(lines: list[str]) -> str:
@@ -158,10 +198,22 @@ def same_output(expected: str, actual: str, tolerance: float) -> bool:
 
 
 def _close(x: str, y: str, tolerance: float) -> bool:
+    """Claimed number ``x`` against printed ``y``: within ``tolerance``, or equal at
+    the precision the claim shows (``0.33`` for ``0.3333``)."""
     try:
         fx, fy = float(x), float(y)
     except ValueError:
         return x == y
     if math.isnan(fx) or math.isnan(fy):
         return math.isnan(fx) and math.isnan(fy)
-    return math.isclose(fx, fy, rel_tol=tolerance, abs_tol=tolerance * 1e-3)
+    if math.isclose(fx, fy, rel_tol=tolerance, abs_tol=tolerance * 1e-3):
+        return True
+    shown = _decimals(x)
+    return shown is not None and 1 <= shown < (_decimals(y) or 0) and abs(fx - fy) <= 0.5 * 10.0**-shown * (1 + 1e-9)
+
+
+def _decimals(number: str) -> int | None:
+    """Digits after the point of a plain decimal (``1.36`` -> 2), None with an exponent."""
+    if "e" in number.lower() or "." not in number:
+        return 0 if number.lstrip("+-").isdigit() else None
+    return len(number.split(".", 1)[1])

@@ -115,3 +115,50 @@ def test_update_outputs_keeps_crlf_and_bom(tmp_path: Path) -> None:
     changes = update_outputs([lesson], executor=Printer({1: "7"}))
     assert [c.applied for c in changes] == [True]
     assert lesson.read_bytes() == b"\xef\xbb\xbf# L\r\n\r\n```python\r\nprint(x)  # 7\r\n```\r\n"
+
+
+# ----------------------------------------------------------------- census forms of claims
+
+
+def _claim(comment: str) -> "object":
+    from curriculum_cli.execute.claims import Claim, claim_text
+
+    parsed = claim_text(comment)
+    assert parsed is not None, comment
+    return Claim(1, 1, 1, parsed[0], parsed[1])
+
+
+@pytest.mark.parametrize(
+    ("comment", "printed", "same"),
+    [
+        (" 1.3560", "layer1.weight.grad = 1.3560", True),  # the value after the label
+        (" 1.3570", "layer1.weight.grad = 1.3560", False),
+        (" 0.25", "loss: 0.25", True),
+        (" 0.33", "0.3333333", True),  # at the precision shown
+        (" 0.34", "0.3333333", False),
+        (" tensor(6.)", "tensor(6.5000)", False),  # "6." is torch's integral print, not a precision
+        (" 1e-08", "9.99999993922529e-09", True),  # float32 written as the decimal meant
+        (" tensor(6.) — fresh gradient", "tensor(6.)", True),
+    ],
+)
+def test_claims_compare_the_value_at_the_precision_shown(comment: str, printed: str, same: bool) -> None:
+    from curriculum_cli.execute.claims import matches
+
+    assert matches(_claim(comment), [printed], 1e-4) is same  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("comment", [" tensor([0.xxxx])", " -1.2345", " <tensor>", " 0.1234"])
+def test_placeholders_are_not_claims(comment: str) -> None:
+    from curriculum_cli.execute.claims import claim_text
+
+    assert claim_text(comment) is None
+
+
+def test_the_fix_for_a_labelled_print_is_the_value_only() -> None:
+    from curriculum_cli.execute.claims import expected_text
+
+    assert expected_text(_claim(" 1.3570"), ["g = 1.3560"]) == "1.3560"  # type: ignore[arg-type]
+    from curriculum_cli.execute.claims import Claim
+
+    labelled = Claim(1, 1, 1, "g = 1.3570", "g = 1.3570")
+    assert expected_text(labelled, ["g = 1.3560"]) == "g = 1.3560"
