@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from curriculum_cli.execute.blocks import BlockResult, CodeBlock, Output
-from curriculum_cli.execute.claims import claim_text, find_claims, same_output
+from curriculum_cli.execute.claims import Claim, claim_text, find_claims, same_output
 from curriculum_cli.execute.fix import update_outputs
 from curriculum_cli.execute.static import comments_and_strings
 
@@ -120,9 +120,7 @@ def test_update_outputs_keeps_crlf_and_bom(tmp_path: Path) -> None:
 # ----------------------------------------------------------------- census forms of claims
 
 
-def _claim(comment: str) -> "object":
-    from curriculum_cli.execute.claims import Claim, claim_text
-
+def _claim(comment: str) -> Claim:
     parsed = claim_text(comment)
     assert parsed is not None, comment
     return Claim(1, 1, 1, parsed[0], parsed[1])
@@ -144,7 +142,7 @@ def _claim(comment: str) -> "object":
 def test_claims_compare_the_value_at_the_precision_shown(comment: str, printed: str, same: bool) -> None:
     from curriculum_cli.execute.claims import matches
 
-    assert matches(_claim(comment), [printed], 1e-4) is same  # type: ignore[arg-type]
+    assert matches(_claim(comment), [printed], 1e-4) is same
 
 
 @pytest.mark.parametrize("comment", [" tensor([0.xxxx])", " -1.2345", " <tensor>", " 0.1234"])
@@ -157,8 +155,6 @@ def test_placeholders_are_not_claims(comment: str) -> None:
 def test_the_fix_for_a_labelled_print_is_the_value_only() -> None:
     from curriculum_cli.execute.claims import expected_text
 
-    assert expected_text(_claim(" 1.3570"), ["g = 1.3560"]) == "1.3560"  # type: ignore[arg-type]
-    from curriculum_cli.execute.claims import Claim
-
+    assert expected_text(_claim(" 1.3570"), ["g = 1.3560"]) == "1.3560"
     labelled = Claim(1, 1, 1, "g = 1.3570", "g = 1.3570")
     assert expected_text(labelled, ["g = 1.3560"]) == "g = 1.3560"
