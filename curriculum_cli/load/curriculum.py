@@ -118,6 +118,16 @@ def _load_modules(curriculum: Curriculum, errors: list[str] | None) -> None:
         module.folder = module.folder or path.parent
 
 
+def _lesson_slug(curriculum: Curriculum, module_id: str | None, slug: str | None, source: str | None, stem: str) -> str:
+    """The lesson's slug: ``**Slug:**``, else the file name, else a slug-shaped title;
+    of these, the first one the module plan lists wins."""
+    candidates = [slug] if source == "slug label" else []
+    candidates += [stem, *([slug] if slug and source != "slug label" else [])]
+    module = curriculum.modules.get(module_id or "")
+    listed = {slug_key(entry.slug) for entry in module.plan.entries} if module and module.plan else set()
+    return next((c for c in candidates if c and slug_key(c) in listed), candidates[0] or stem)
+
+
 def _load_lessons(curriculum: Curriculum, errors: list[str] | None) -> list[Lesson]:
     lessons: list[Lesson] = []
     for path in _glob(curriculum.root, curriculum.config.layout.planning_docs):
@@ -129,7 +139,8 @@ def _load_lessons(curriculum: Curriculum, errors: list[str] | None) -> list[Less
             continue
         header = plan_doc.plan.header
         module_id = header.module_id or folder_module_id(path)
-        lesson = Lesson(slug=header.slug or path.stem, module_id=module_id, number=header.lesson_number, plan=plan_doc)
+        slug = _lesson_slug(curriculum, module_id, header.slug, header.slug_from, path.stem)
+        lesson = Lesson(slug=slug, module_id=module_id, number=header.lesson_number, plan=plan_doc)
         lessons.append(lesson)
         if module_id:
             module = _module(curriculum, module_id)

@@ -234,6 +234,11 @@ class _PlanBuilder:
     def _type_from_load(self) -> None:
         """A ``**Type:**`` naming the medium leaves the load to Phase 3 ("This lesson's load")."""
         header, load = self.plan.header, self.plan.cognitive_load
+        if load is not None and load.this_load is None and load.assessment_line is not None:
+            # "**Assessment:** STRETCH — ..." states this lesson's load when it starts with a type.
+            first = re.match(r"[\s*_`]*([A-Za-z]+)", load.assessment or "")
+            if first and parse_type(first.group(1)) is not None:
+                load.this_load = m.LabelValue(raw=load.assessment or "", line=load.assessment_line)
         if header.type is not None or header.type_raw is not None or load is None or load.this_load is None:
             return
         kind = parse_type(load.this_load.raw)
@@ -492,8 +497,8 @@ class _PlanBuilder:
                 load.previous_load = load.previous_load or m.LabelValue(raw=field.value, line=field.line)
             elif label.startswith("this lesson") and load.this_load is None:
                 load.this_load = m.LabelValue(raw=field.value, line=field.line)
-            elif label.startswith("assessment"):
-                load.assessment = field.value
+            elif label.startswith("assessment") and load.assessment is None:
+                load.assessment, load.assessment_line = field.value, field.line
 
     def _part_scope(self, section: Section) -> None:
         """IS / NOT lists under labels (paragraphs or list items, values inline or as

@@ -93,3 +93,8 @@ def parse_type(text: str) -> LessonType | None:
         if name is not None:
             return LessonType(name)
     return None
+
+
+def types_in(text: str) -> set[LessonType]:
+    """Every lesson type named in ``text`` (``PROJECT (STRETCH)`` -> both)."""
+    return {LessonType(aliases.TYPE_WORDS[w.lower()]) for w in _WORD.findall(text) if w.lower() in aliases.TYPE_WORDS}

@@ -136,6 +136,7 @@ class CognitiveLoad(Node):
     previous_load: LabelValue | None = None
     this_load: LabelValue | None = None
     assessment: str | None = None
+    assessment_line: int | None = None
 
 
 class Deferral(BaseModel):

@@ -28,7 +28,7 @@ from curriculum_cli.model.curriculum import (
     module_key,
     slug_key,
 )
-from curriculum_cli.model.depth import LessonType
+from curriculum_cli.model.depth import LessonType, types_in
 from curriculum_cli.model.plan import LessonPlan, LessonRef
 from curriculum_cli.model.record import concept_key
 from curriculum_cli.parse.markdown import words
@@ -217,7 +217,8 @@ def type_mismatch(ctx: LessonContext) -> Iterator[Issue]:
     plan, entry = _plan(ctx), ctx.lesson.entry
     if plan is None or entry is None or plan.header.type is None or entry.type is None:
         return
-    if plan.header.type != entry.type:
+    # "PROJECT (STRETCH)" against STRETCH, "CONSOLIDATE / PROJECT" against PROJECT: one type in common agrees.
+    if not types_in(plan.header.type_raw or plan.header.type.value) & types_in(entry.type_raw or entry.type.value):
         yield Issue(
             f"**Type:** is {plan.header.type.value}, the module plan says {entry.type.value}",
             line=plan.header.type_line, subject=f"type:{ctx.lesson.slug}",

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from curriculum_cli.findings import Issue, Severity
 from curriculum_cli.model.curriculum import PlanDocument
-from curriculum_cli.model.depth import parse_type
+from curriculum_cli.model.depth import parse_type, types_in
 from curriculum_cli.rules.base import rule
 
 MIN_MODALITIES = 3
@@ -102,19 +102,19 @@ def load_count_mismatch(target: PlanDocument) -> Iterator[Issue]:
     impact="The lesson rhythm (BUILD, STRETCH, CONSOLIDATE) is planned on a wrong premise.",
 )
 def load_type_mismatch(target: PlanDocument) -> Iterator[Issue]:
-    """"This lesson's load" disagrees with the header's ``**Type:**``."""
+    """"This lesson's load" disagrees with the header's ``**Type:**``.
+
+    Compared only when both are written (``**This lesson's load:**`` or
+    ``**This lesson:**``); a load stated once is not a finding.
+    """
     plan = target.plan
     load = plan.cognitive_load
     if load is None or plan.header.type is None:
         return
     if load.this_load is None:
-        yield Issue(
-            "no \"**This lesson's load:**\" line", load.line,
-            fix=f"add \"- **This lesson's load:** {plan.header.type.value}\"", subject="this-load",
-        )
-        return
+        return  # the load is stated once, in the header (census: a third of real docs)
     stated = parse_type(load.this_load.raw)
-    if stated != plan.header.type:
+    if stated != plan.header.type and not types_in(load.this_load.raw) & types_in(plan.header.type_raw or ""):
         yield Issue(
             f"this lesson's load is {load.this_load.raw!r} but **Type:** is {plan.header.type.value}",
             load.this_load.line, fix=f"make both {plan.header.type.value} (or change **Type:**)", subject="this-load",

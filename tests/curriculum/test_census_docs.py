@@ -148,3 +148,20 @@ def test_a_human_title_names_the_neighbour(census: Path) -> None:
     assert _findings(census) == set()
     line = _edit(census, CASE, "**Next lesson:** formatting-values (CONSOLIDATE)", "**Next lesson:** Lesson 3: Reading Files (CONSOLIDATE)")
     assert _findings(census) == {(CASE, line, "X201")}
+
+
+def test_a_type_naming_two_loads_agrees_with_either(census: Path) -> None:
+    _edit(census, CASE, "**Cognitive load type:** STRETCH", "**Cognitive load type:** PROJECT (STRETCH)")
+    assert _findings(census) == set()
+
+
+def test_the_module_plan_picks_the_slug_among_label_file_name_and_title(census: Path) -> None:
+    # The title names another slug-shaped word; the file name is the one the module plan lists.
+    _edit(census, PATTERN, "# pattern-basics -- Lesson Planning Document", "# patterns -- Lesson Planning Document")
+    assert _findings(census) == set()
+
+
+def test_assessment_states_the_load(census: Path) -> None:
+    _edit(census, f"{M11}/lessons/formatting-values.md", "- **This lesson's load:** CONSOLIDATE\n", "")
+    line = _edit(census, f"{M11}/lessons/formatting-values.md", "- **Assessment:** Combines", "- **Assessment:** BUILD. Combines")
+    assert _findings(census) == {(f"{M11}/lessons/formatting-values.md", line, "X202")}
