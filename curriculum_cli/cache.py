@@ -42,8 +42,9 @@ FORMAT = 1
 #: Input files hashed by content; other files by size and modification time.
 _TEXT_SUFFIXES = frozenset({".md", ".mdx", ".tsx", ".ipynb", ".yaml", ".yml", ".toml", ".json", ".py", ".txt", ".csv"})
 _SKIP_DIRS = frozenset({"node_modules", "__pycache__"})
-#: Run entries kept per root (the oldest are removed).
+#: Entries kept per root and kind (the least recently used are removed).
 _KEEP_RUNS = 16
+_KEEP = {"run": _KEEP_RUNS, "exec": 4000}
 
 
 def disabled_by_env() -> bool:
@@ -139,6 +140,8 @@ class Cache:
             return None
         if not isinstance(entry, dict) or entry.get("format") != FORMAT or entry.get("key") != key:
             return None
+        with contextlib.suppress(OSError):
+            os.utime(self.folder / kind / f"{key}.json")  # recently used: kept by _prune
         return entry.get("data")
 
     def store(self, kind: str, key: str, data: Any) -> None:
@@ -150,15 +153,18 @@ class Cache:
             if not ignore.exists():
                 atomic_write(ignore, "# written by curriculum: the cache is never committed\n*\n")
             atomic_write(folder / f"{key}.json", json.dumps({"format": FORMAT, "key": key, "data": data}))
-            if kind == "run":
-                self._prune(folder)
+            self._prune(folder, _KEEP.get(kind, _KEEP_RUNS))
         except Exception:  # noqa: BLE001 - a cache write must never fail a run
             return
 
     @staticmethod
-    def _prune(folder: Path) -> None:
-        entries = sorted(folder.glob("*.json"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
-        for old in entries[_KEEP_RUNS:]:
+    def _prune(folder: Path, keep: int) -> None:
+        """Remove the least recently used entries beyond ``keep``."""
+        entries = list(folder.glob("*.json"))
+        if len(entries) <= keep:
+            return
+        entries.sort(key=lambda p: p.stat().st_mtime_ns, reverse=True)
+        for old in entries[keep:]:
             with contextlib.suppress(OSError):
                 old.unlink()
 

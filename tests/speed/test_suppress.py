@@ -135,3 +135,16 @@ def test_suppressions_in_a_curriculum_lesson(tmp_path: Path) -> None:
     assert [code for _, code in _codes(root)] == ["W101"]
     built.write_text(text.replace("numbers\nlive in", f"numbers {DASH} live in <!-- curriculum: ignore[W101] -->", 1))
     assert _codes(root) == []
+
+
+def test_notebook_tag_that_suppresses_nothing_is_s101(tmp_path: Path) -> None:
+    found = _codes(_notebook(tmp_path, ["curriculum-ignore-W101"]))
+    assert [code for _, code in found] == ["C101", "S101", "C101"]  # S101 on the tagged cell's first line
+
+
+def test_file_level_suppression_in_a_planning_doc(tmp_path: Path) -> None:
+    fixtures = Path(__file__).parents[1] / "fixtures" / "plan"
+    text = (fixtures / "P403-unchecked-item.md").read_text()
+    assert [code for _, code in _codes(_lesson(tmp_path, text, "plan.md"))] == ["P403"]
+    suppressed = _lesson(tmp_path, text + "\n<!-- curriculum: ignore-file[P403] -->\n", "plan.md")
+    assert _codes(suppressed) == []
