@@ -57,8 +57,10 @@ class RecordRow:
     lesson: str
     notes: str
 
-    def markdown(self) -> str:
-        cells = [self.concept, self.depth.name, self.lesson, self.notes]
+    def markdown(self, columns: list[str] | None = None) -> str:
+        """The row in the Concept Index's own columns (default ``Concept | Depth | Lesson | Notes``)."""
+        values = {"concept": self.concept, "depth": self.depth.name, "lesson": self.lesson, "notes": self.notes}
+        cells = [values.get(c, "") for c in columns or list(values)]
         return "| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |"
 
 
@@ -177,9 +179,16 @@ def _update_index(lines: list[str], doc: Document, rows: list[RecordRow], lesson
         if _recorded(row, mine) or any(concept_key(row.concept) == concept_key(a.concept) for a in added):
             continue
         added.append(row)
-        insert.append(row.markdown())
+        insert.append(row.markdown(_columns(lines[record.index_line - 1])))
     end = record.index_end_line
     return [*lines[:end], *insert, *lines[end:]]
+
+
+def _columns(header: str) -> list[str]:
+    """``| Concept | Depth | Lesson |`` -> ``["concept", "depth", "lesson"]`` (other headers kept as written)."""
+    names = [strip_markup(cell).strip().lower() for cell in header.strip().strip("|").split("|")]
+    known = ("concept", "depth", "lesson", "notes")
+    return [next((k for k in known if name.startswith(k)), name) for name in names]
 
 
 def _is_lesson_row(row: IndexRow, lesson: Lesson) -> bool:

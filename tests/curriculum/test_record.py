@@ -167,3 +167,16 @@ def test_a_record_edited_while_recording_is_not_overwritten(
     assert run(["record", "gamma", "--root", str(tmp_curriculum)]) == 2
     err = capsys.readouterr().err
     assert "changed since it was read" in err and "Traceback" not in err
+
+
+def test_a_concept_index_without_notes_gets_rows_of_its_own_width(tmp_curriculum: Path) -> None:
+    record = tmp_curriculum / "series-1/module-1-1/record.md"
+    text = record.read_text().replace(GAMMA_ROW, "")
+    lines = []
+    for line in text.splitlines():
+        if line.startswith("|"):
+            line = "|".join(line.split("|")[:4]) + "|"
+        lines.append(line)
+    record.write_text("\n".join(lines) + "\n")
+    assert record_lesson(_load(tmp_curriculum), "gamma").changed
+    assert "| Reducing along a dimension | DEVELOPED | gamma |\n" in record.read_text()
