@@ -304,7 +304,8 @@ class _ReviewBuilder:
     def _summary(self, sub: Section) -> None:
         summary = m.ReviewSummary(line=sub.line)
         for block in sub.all_blocks():
-            for _line, text in _texts(block):
+            texts = [(row.line, " ".join(row.cells)) for row in block.rows] if isinstance(block, Table) else _texts(block)
+            for _line, text in texts:
                 for match in _COUNT.finditer(strip_markup(text)):
                     key = match.group(1).lower().rstrip("s")
                     value = match.group(2)
