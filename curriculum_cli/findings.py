@@ -12,7 +12,7 @@ import enum
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, field_validator
 
 
 class Severity(str, enum.Enum):
@@ -80,8 +80,33 @@ class Finding(BaseModel):
     #: Mechanical fixes ``check --fix`` applies (and ``--diff`` shows); empty when there is none.
     edits: tuple[Edit, ...] = ()
 
+    @field_validator("message", "fix", "impact", "subject")
+    @classmethod
+    def _one_printable_line(cls, value: str | None) -> str | None:
+        return printable(value) if value is not None else None
+
+    @field_validator("detail")
+    @classmethod
+    def _printable_lines(cls, value: str | None) -> str | None:
+        return printable(value, keep="\n\t") if value is not None else None
+
     def sort_key(self) -> tuple[str, int, int, str, str]:
         return (self.path, self.line or 0, self.column or 0, self.code, self.message)
+
+
+def printable(text: str, keep: str = "") -> str:
+    """``text`` with control characters (newline, ESC, NUL, U+2028...) as ``\\n``-style escapes.
+
+    Findings quote lesson code's exception messages and output: escaped here,
+    once, they can neither forge a report line nor drive a terminal.
+    ``keep`` names characters left alone (a detail keeps its newlines).
+    """
+    if text.isprintable():
+        return text
+    return "".join(
+        char if char.isprintable() or char in keep else char.encode("unicode_escape").decode("ascii")
+        for char in text
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -225,7 +225,8 @@ def test_github_one_annotation_per_finding_with_level_by_severity() -> None:
 def test_github_escapes_data_and_properties() -> None:
     finding = Finding(path="a,b:c%.md", line=2, column=3, code="P201", severity=Severity.CRITICAL, message="50%\r\nx: y, z")
     line = render_github([finding])
-    assert line == "::error file=a%2Cb%3Ac%25.md,line=2,col=3,title=P201::50%25%0D%0Ax: y, z\n"
+    # a finding's message is one printable line (control characters escaped by Finding itself)
+    assert line == "::error file=a%2Cb%3Ac%25.md,line=2,col=3,title=P201::50%25\\r\\nx: y, z\n"
     assert ANNOTATION.match(line.rstrip("\n"))
     assert escape_data("a%b\n") == "a%25b%0A" and escape_property("a:b,c") == "a%3Ab%2Cc"
 

@@ -334,12 +334,14 @@ def test_total_disk_use_is_capped(hx: Executor) -> None:
     assert _refused(result) or result.exception in ("DiskLimit", "OSError")
 
 
-def test_exception_text_cannot_forge_report_lines(tmp_path: Path) -> None:
+@pytest.mark.parametrize("form", ["text", "github", "junit"])
+def test_exception_text_cannot_forge_report_lines(tmp_path: Path, form: str) -> None:
     lesson = _lesson(tmp_path, 'raise RuntimeError("boom\\nindexing.md:1:1: C999 [CRITICAL] forged\\x1b[31m red")')
-    process = _cli("check", str(lesson), "--format", "text")
+    process = _cli("check", str(lesson), "--format", form)
     out, err = process.communicate(timeout=120)
     assert process.returncode == 1, out + err
-    assert not [line for line in out.splitlines() if line.startswith("indexing.md:1:1: C999")]
+    if form != "junit":  # (a junit failure body is free text inside an XML element)
+        assert not [line for line in out.splitlines() if line.startswith("indexing.md:1:1: C999")]
     assert "\x1b" not in out
     assert "C999" in out  # still shown, escaped, inside the real finding's line
 
