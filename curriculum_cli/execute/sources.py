@@ -71,6 +71,8 @@ class Artifact:
     prose: list[Prose] = field(default_factory=list)
     #: Problems reading the artifact itself (unreadable notebook JSON...).
     problems: list[str] = field(default_factory=list)
+    #: Text attributes the student sees (``title="..."``, ``description="..."`` in TSX).
+    attributes: list[Prose] = field(default_factory=list)
     #: Import names of packages the artifact installs itself (``!pip install ...``).
     installs: set[str] = field(default_factory=set)
 
@@ -367,6 +369,7 @@ def _read_tsx(artifact: Artifact) -> None:
         _finish_block(block, artifact, caption + " " + _context_before(lines, _line_at(text, match.start())))
         artifact.blocks.append(block)
     artifact.prose.extend(_jsx_text(text, code_spans))
+    artifact.attributes.extend(_text_attributes(text, code_spans))
 
 
 def _strip_code_attr(tag: str) -> str:
@@ -393,6 +396,23 @@ def _tag_end(text: str, start: int) -> int:
             return index + 1
         index += 1
     return len(text)
+
+
+_TEXT_ATTRIBUTE = re.compile(r"""\b(?:title|description|subtitle|caption|summary|label|alt)\s*=\s*(?:"([^"]*)"|'([^']*)'|\{\s*"([^"]*)"\s*\})""")
+_JSX_COMMENT = re.compile(r"\{\s*/\*.*?\*/\s*\}|/\*.*?\*/", re.DOTALL)
+
+
+def _text_attributes(text: str, skip: list[tuple[int, int]]) -> list[Prose]:
+    """String attributes that render as text (``<LessonHeader description="...">``)."""
+    comments = [(m.start(), m.end()) for m in _JSX_COMMENT.finditer(text)]
+    out: list[Prose] = []
+    for match in _TEXT_ATTRIBUTE.finditer(text):
+        if any(a <= match.start() < b for a, b in [*skip, *comments]):
+            continue
+        value = next(g for g in match.groups() if g is not None)
+        if value.strip():
+            out.append(Prose(_line_at(text, match.start()), value))
+    return out
 
 
 _JSX_TEXT = re.compile(r">([^<>{}]+)(?=[<{])")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from curriculum_cli.execute.analysis import lesson_artifacts
@@ -13,8 +13,8 @@ from curriculum_cli.findings import Edit, Issue, Severity
 from curriculum_cli.rules.base import rule
 from curriculum_cli.rules.context import LessonContext
 
-#: `` — `` between two words (not a lone ``—`` table cell), also at a line end.
-_SPACED_EM = re.compile(r"(?<=[^\s|])[ \t]+—(?:[ \t]+(?=[^\s|])|[ \t]*$)")
+#: `` — `` (or `` &mdash; ``) between two words (not a lone ``—`` table cell), also at a line end.
+_SPACED_EM = re.compile(r"(?<=[^\s|])[ \t]+(?:—|&mdash;|&#8212;)(?:[ \t]+(?=[^\s|])|[ \t]*$)")
 #: ``--`` as a dash: spaced between words, or glued between two letters.
 _DOUBLE_HYPHEN = re.compile(r"(?<=[^\s|\-<!])[ \t]+--(?:[ \t]+(?=[^\s|\->])|[ \t]*$)|(?<=[A-Za-z])--(?=[A-Za-z])")
 _CODE_SPAN = re.compile(r"(`+)(.+?)\1")
@@ -30,12 +30,16 @@ class Dash:
     length: int = 0
 
 
-def find_dashes(text: str) -> list[Dash]:
-    """Dashes written as `` — `` or ``--`` in ``text`` (code spans and HTML comments ignored)."""
+def find_dashes(text: str, code: bool = False) -> list[Dash]:
+    """Dashes written as `` — `` or ``--`` in ``text`` (code spans and HTML comments ignored).
+
+    In ``code`` (comments and strings of a block) ``--`` is the accepted ASCII
+    stand-in for a dash: only a spaced em dash counts.
+    """
     masked = _CODE_SPAN.sub(lambda m: " " * len(m.group(0)), text)
     masked = _HTML_COMMENT.sub(lambda m: " " * len(m.group(0)), masked)
     out: list[Dash] = []
-    for pattern in (_SPACED_EM, _DOUBLE_HYPHEN):
+    for pattern in (_SPACED_EM,) if code else (_SPACED_EM, _DOUBLE_HYPHEN):
         for match in pattern.finditer(masked):
             start = max(0, match.start() - 12)
             end = min(len(text), match.end() + 12)
@@ -49,6 +53,8 @@ def _texts(artifact: Artifact) -> Iterator[tuple[int, str, str]]:
     """``(line, text, where)`` of every student-visible text of ``artifact``."""
     for prose in artifact.prose:
         yield prose.line, prose.text, "prose" if artifact.kind != "notebook" else "markdown cell"
+    for attribute in artifact.attributes:
+        yield attribute.line, attribute.text, "attribute"
     for block in artifact.blocks:
         comments, strings = comments_and_strings(block.source)
         for line, text in comments:
@@ -67,28 +73,74 @@ def _texts(artifact: Artifact) -> Iterator[tuple[int, str, str]]:
     fix="Write an unspaced em dash: `word—word`.",
 )
 def spaced_dash(ctx: LessonContext) -> Iterator[Issue]:
-    """A spaced em dash (`` — ``) or a ``--`` used as a dash in student-visible text.
+    """A spaced em dash (`` — `` or `` &mdash; ``) or a ``--`` used as a dash in
+    student-visible text.
 
-    Checked in built-lesson prose, notebook markdown, code comments and string
-    literals; not in planning docs or reviews.  Not dashes: ``--flag`` CLI
-    options, ``<!-- -->`` comments, ``---`` rules and table separators, YAML
-    front matter, inline code spans.
+    Checked in built-lesson prose, text attributes (``title=``,
+    ``description=``), notebook markdown, and code comments and strings (where
+    only a spaced em dash counts: ``--`` is the accepted ASCII stand-in in
+    code); not in planning docs or reviews.  Not dashes: ``--flag`` CLI
+    options, ``<!-- -->`` and ``{/* */}`` comments, ``---`` rules and table
+    separators, YAML front matter, inline code spans.  One finding per file,
+    listing its lines (a second one for dashes ``--fix`` cannot rewrite, such
+    as one ending a line; a line with its own ``ignore[W101]`` is reported
+    alone, so that the suppression applies to it).
     """
     for artifact in lesson_artifacts(ctx):
+        suppressed = _suppressed_lines(artifact)
+        hits: list[tuple[int, str, str, list[Dash]]] = []
         for line, text, where in _texts(artifact):
-            dashes = find_dashes(text)
-            if not dashes:
-                continue
-            first = dashes[0]
-            yield Issue(
-                f"spaced dash in {where}: “{first.excerpt}”",
-                line=line,
-                column=first.column if where in ("prose", "markdown cell") else None,
-                path=artifact.path,
-                subject=first.excerpt,
-                fix=f"write an unspaced em dash: “{first.fixed}”",
-                edits=dash_edits(artifact.path, line, text, dashes) if not where.startswith("a string") else (),
-            )
+            dashes = find_dashes(text, code=not where.startswith(("prose", "markdown", "attribute")))
+            if dashes:
+                hits.append((line, text, where, dashes))
+        hits.sort(key=lambda hit: hit[0])
+        alone = [hit for hit in hits if suppressed(hit[0])]
+        grouped = [hit for hit in hits if not suppressed(hit[0])]
+        for hit in alone:
+            yield _dash_issue(artifact, [hit])
+        # Dashes ``--fix`` can rewrite and those it cannot are two findings, so
+        # that fixing the first never hides the second.
+        fixable = [hit for hit in grouped if _edits([hit], artifact.path)]
+        for group in (fixable, [hit for hit in grouped if hit not in fixable]):
+            if group:
+                yield _dash_issue(artifact, group)
+
+
+def _edits(hits: list[tuple[int, str, str, list[Dash]]], path: str) -> tuple[Edit, ...]:
+    return tuple(
+        edit
+        for line, text, where, dashes in hits
+        if not where.startswith("a string")
+        for edit in dash_edits(path, line, text, dashes)
+    )
+
+
+def _dash_issue(artifact: Artifact, hits: list[tuple[int, str, str, list[Dash]]]) -> Issue:
+    line, _, where, dashes = hits[0]
+    first = dashes[0]
+    lines = sorted({hit[0] for hit in hits})
+    edits = _edits(hits, artifact.path)
+    count = sum(len(hit[3]) for hit in hits)
+    more = f"; {count} in all, on lines {', '.join(map(str, lines))}" if len(lines) > 1 else ""
+    return Issue(
+        f"spaced dash in {where}: “{first.excerpt}”{more}",
+        line=line,
+        column=first.column if where in ("prose", "markdown cell") else None,
+        path=artifact.path,
+        subject=first.excerpt if len(lines) == 1 else f"{count} spaced dashes",
+        fix=f"write an unspaced em dash: “{first.fixed}”" + (" (and likewise on the other lines)" if len(lines) > 1 else ""),
+        edits=edits,
+    )
+
+
+def _suppressed_lines(artifact: Artifact) -> Callable[[int], bool]:
+    """Lines an inline ``ignore[W101]`` covers (they get their own finding)."""
+    if "curriculum" not in artifact.text:
+        return lambda line: False
+    from curriculum_cli.suppress import scan
+
+    directives = [d for d in scan(artifact.path, artifact.text) if any("W101".startswith(code) for code in d.codes)]
+    return lambda line: any(d.first <= line <= d.last for d in directives)
 
 
 #: Characters of context kept around a dash in an edit, so it replaces that dash and no other.

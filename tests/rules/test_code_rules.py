@@ -173,15 +173,14 @@ def test_notebook_exercise_that_cannot_parse_c101(autograd_findings: list) -> No
 
 
 def test_spaced_dashes_w101(autograd_findings: list) -> None:
-    assert [f for f in autograd_findings if f[0] == "W101"] == [
-        ("W101", MD, 41), ("W101", MD, 44), ("W101", MD, 45),
-    ]
+    # One finding for the file; ``--`` in a code comment or string is not a dash defect.
+    assert [f for f in autograd_findings if f[0] == "W101"] == [("W101", MD, 41)]
 
 
 def test_no_other_findings(autograd_findings: list) -> None:
     expected_codes = {"C101", "C102", "C103", "C201", "C202", "C203", "C301", "C304", "W101"}
     assert {f[0] for f in autograd_findings} == expected_codes
-    assert len(autograd_findings) == 13
+    assert len(autograd_findings) == 11
 
 
 def test_negative_fixture_is_clean() -> None:
