@@ -242,11 +242,17 @@ class Trace:
     def found(self) -> bool:
         return self.row is not None and self.score >= MATCH_THRESHOLD
 
+    #: A lesson between the cited one and this one that raised the concept to the claimed depth.
+    deepened: RecordRow | None = None
+
     @property
     def shallow(self) -> bool:
-        """The record teaches the concept less deeply than claimed."""
+        """The record teaches the concept less deeply than claimed (and no earlier lesson raised it)."""
         have = self.row.depth.depth if self.row else None
-        return self.found and self.claimed is not None and have is not None and have < self.claimed
+        return (
+            self.found and self.claimed is not None and have is not None and have < self.claimed
+            and self.deepened is None
+        )
 
     @property
     def broken(self) -> bool:
@@ -295,7 +301,21 @@ def trace_claim(
         row, score = best_match(name, extra)
         if score >= MATCH_THRESHOLD:
             trace.row, trace.score = row, score
+    if trace.shallow and trace.earlier:
+        trace.deepened = _deepened_before(curriculum, lesson, name, claimed)
     return trace
+
+
+def _deepened_before(curriculum: Curriculum, lesson: Lesson, name: str, claimed: Depth | None) -> RecordRow | None:
+    """A record row of a lesson before ``lesson`` teaching ``name`` at ``claimed`` depth or deeper
+    (the cited lesson introduced it, a later one raised it)."""
+    index = curriculum.index
+    for earlier in curriculum.lessons[: lesson.order]:
+        rows = [r for r in index.taught(earlier) if r.depth.depth is not None and claimed is not None and r.depth.depth >= claimed]
+        row, score = best_match(name, rows)
+        if row is not None and score >= MATCH_THRESHOLD:
+            return row
+    return None
 
 
 def _best_trace(traces: list[Trace]) -> Trace:

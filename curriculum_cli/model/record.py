@@ -119,14 +119,18 @@ def build_record(doc: Document, fallback_id: str | None = None) -> ModuleRecord:
             name = strip_markup(row.get(concept))
             if not name:
                 continue
-            slug, number = parse_lesson_cell(row.get(lesson))
-            record.rows.append(
-                RecordRow(
-                    line=row.line, concept=name, depth=parse_depth(strip_markup(row.get(depth))),
-                    lesson_raw=strip_markup(row.get(lesson)), slug=slug, number=number,
-                    notes=row.get(notes), path=doc.path,
+            cell = row.get(lesson)
+            # "a, b": the concept is credited to each lesson the cell names
+            parts = [p for p in re.split(r"\s*(?:,|;|&|\band\b)\s*", strip_markup(cell)) if p] if "(" not in cell else [cell]
+            for part in parts or [cell]:
+                slug, number = parse_lesson_cell(part)
+                record.rows.append(
+                    RecordRow(
+                        line=row.line, concept=name, depth=parse_depth(strip_markup(row.get(depth))),
+                        lesson_raw=strip_markup(part), slug=slug, number=number,
+                        notes=row.get(notes), path=doc.path,
+                    )
                 )
-            )
     summaries = _summaries_section(doc)
     if summaries is not None:
         record.summaries_line = summaries.line

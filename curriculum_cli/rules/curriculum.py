@@ -59,14 +59,24 @@ def concept_not_in_record(ctx: LessonContext) -> Iterator[Issue]:
     """A Phase 1 concept or prerequisite is not in the Concept Index of the lesson it cites.
 
     Names match tolerantly (case, punctuation, backticks, word order,
-    qualifiers in parentheses, small edits).  When nothing matches, the
-    message names the closest row of that lesson's record.
+    qualifiers in parentheses, small edits, paraphrases sharing most words).
+    A concept counts as recorded when the Concept Index, the lesson's
+    per-lesson summary (concepts taught, mental models) or the record's
+    mental-model table names it.  A cell citing several lessons
+    (``a (1.1), b (1.2)``) holds when one of them recorded the concept.  When
+    nothing matches, the message names the closest row of that lesson's
+    record; a lesson with no rows at all is reported once per document.
     """
+    unrecorded: set[int] = set()
     for trace in _traces(ctx):
         if trace.source is None or trace.found or not trace.earlier:
             continue
         cite = trace.source.cite
         if trace.unrecorded:
+            # One finding per unrecorded lesson: the record is missing, not each concept.
+            if id(trace.source) in unrecorded:
+                continue
+            unrecorded.add(id(trace.source))
             message = f"{_what(trace)} '{trace.name}': `{cite}` has no rows in its module record's Concept Index"
         else:
             hint = f"; did you mean '{trace.row.concept}' (record line {trace.row.line})?" if trace.row else ""
@@ -83,7 +93,9 @@ def depth_above_record(ctx: LessonContext) -> Iterator[Issue]:
     """A concept is claimed at a depth deeper than the cited lesson's record gives it.
 
     Phase 1 rows are compared by their Depth, prerequisites by their Actual
-    Depth (a prerequisite marked GAP is skipped: the gap is the point).
+    Depth (a prerequisite marked GAP is skipped: the gap is the point).  A
+    lesson between the cited one and this one that recorded the concept at
+    the claimed depth satisfies the claim.
     """
     for trace in _traces(ctx):
         if trace.source is None or not trace.earlier or not trace.shallow or trace.row is None or trace.claimed is None:

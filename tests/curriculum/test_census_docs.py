@@ -13,6 +13,7 @@ planted defect below must give exactly its finding.
 from __future__ import annotations
 
 import shutil
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -165,3 +166,30 @@ def test_assessment_states_the_load(census: Path) -> None:
     _edit(census, f"{M11}/lessons/formatting-values.md", "- **This lesson's load:** CONSOLIDATE\n", "")
     line = _edit(census, f"{M11}/lessons/formatting-values.md", "- **Assessment:** Combines", "- **Assessment:** BUILD. Combines")
     assert _findings(census) == {(f"{M11}/lessons/formatting-values.md", line, "X202")}
+
+
+FORMATTING = f"{M11}/lessons/formatting-values.md"
+RECORD = f"{M11}/record.md"
+
+
+def test_depth_raised_by_a_lesson_in_between_satisfies_the_claim(census: Path) -> None:
+    line = _edit(census, FORMATTING, "| Printing values | Assumed | prior knowledge | every example prints |",
+                 "| Printing values | Assumed | prior knowledge | every example prints |\n"
+                 "| Strings are immutable | DEVELOPED | string-slicing (1.1) | the copy rule |") + 1
+    assert _findings(census) == {(FORMATTING, line, "X102")}
+    _edit(census, RECORD, "| Trimming whitespace | DEVELOPED | case-methods | `.strip()` |",
+          "| Trimming whitespace | DEVELOPED | case-methods | `.strip()` |\n| Strings are immutable | DEVELOPED | case-methods | copies |")
+    assert _findings(census) == set()
+
+
+def test_a_record_cell_naming_two_lessons_credits_both(census: Path) -> None:
+    _edit(census, PATTERN, "| Methods hand back a new string | REVISITED (DEVELOPED) | case-methods (1.1) |",
+          "| Method chaining on strings | INTRODUCED | formatting-values (1.1) |")
+    assert _findings(census) == set()
+
+
+def test_an_unrecorded_lesson_is_reported_once_per_document(census: Path) -> None:
+    (census / RECORD).unlink()  # module 1.1 not recorded yet
+    per_doc = Counter((path, code) for path, _, code in _findings(census))
+    # one X101 per cited lesson of module 1.1, not one per concept
+    assert per_doc == {(CASE, "X101"): 1, (FORMATTING, "X101"): 2, (PATTERN, "X101"): 2}
