@@ -279,6 +279,8 @@ def check(
                 loose.extend(found)
             else:
                 loose.append(path)
+        if changed is not None:
+            loose = [path for path in loose if path.resolve() in changed]
         with run.part():
             run.standalone(loose)
         for root, selection in groups.items():

@@ -157,6 +157,18 @@ def test_changed_since_checks_only_affected_lessons(course: Path, capsys: Captur
     assert report.stats["lessons"] == 6
 
 
+def test_changed_since_with_files_outside_a_curriculum(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    for name in ("one", "two"):
+        (tmp_path / f"{name}.md").write_text(SLEEPY.format(name=name.title(), a=1, claim=2))
+    _git(tmp_path, "init", "-q")
+    _git(tmp_path, "add", ".")
+    _git(tmp_path, "commit", "-q", "-m", "start")
+    (tmp_path / "two.md").write_text(SLEEPY.format(name="Two", a=1, claim=2) + "\nMore \u2014 prose.\n")
+    report = api.check(["one.md", "two.md"], changed_since="HEAD", overrides={"exec": {"enabled": False}})
+    assert list(report.checked) == ["two.md"] and [f.code for f in report.findings] == ["W101"]
+
+
 def test_changed_since_outside_git_or_with_a_bad_ref_is_exit_2(course: Path, capsys: Capture) -> None:
     code = run(["check", "--no-exec", "--changed-since", "HEAD", "course"])
     err = capsys.readouterr().err
