@@ -26,6 +26,7 @@ import gc
 import importlib
 import math
 import os
+import re
 import resource
 import select
 import shutil
@@ -96,6 +97,9 @@ def _loop(command_fd: int, result_fd: int) -> None:
 # -- temp dirs: curriculum-exec-<worker pid>-XXXX, owned while <pid>.lock is locked ----------
 
 _PREFIX = "curriculum-exec-"
+#: Folders of versions before the lock files: ``curriculum-exec-`` and mkdtemp's 8 characters.
+_LEGACY = re.compile(r"curriculum-exec-[a-z0-9_]{8}")
+_LEGACY_AGE = 24 * 3600.0
 
 
 def _claim_temp_dir() -> tuple[int, str]:
@@ -134,6 +138,9 @@ def _sweep(root: str) -> None:
     except OSError:
         return
     for name in names:
+        if _LEGACY.fullmatch(name):
+            _remove_if_old(os.path.join(root, name))
+            continue
         if not (name.startswith(_PREFIX) and name.endswith(".lock")):
             continue
         pid_text = name[len(_PREFIX):-len(".lock")]
@@ -156,6 +163,16 @@ def _sweep(root: str) -> None:
         except OSError:
             pass
         os.close(fd)
+
+
+def _remove_if_old(path: str) -> None:
+    """A folder named by an earlier version (no owner pid): removed a day after it was last touched."""
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return
+    if stat.S_ISDIR(info.st_mode) and info.st_uid == os.geteuid() and time.time() - info.st_mtime > _LEGACY_AGE:
+        shutil.rmtree(path, onerror=_force_remove)
 
 
 def _alive(pid: int) -> bool:

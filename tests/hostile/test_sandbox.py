@@ -353,12 +353,15 @@ def _leftovers(root: Path) -> list[str]:
     return sorted(p.name for p in root.iterdir() if p.name.startswith("curriculum-exec-"))
 
 
-@pytest.mark.parametrize("how", [signal.SIGINT, signal.SIGTERM, signal.SIGKILL])
-def test_a_stopped_linter_does_not_hang_nor_leave_lesson_output(tmp_path: Path, how: int) -> None:
+@pytest.mark.parametrize(("how", "namespaces"), [
+    (signal.SIGINT, False), (signal.SIGTERM, False), (signal.SIGKILL, False), (signal.SIGINT, True),
+])
+def test_a_stopped_linter_does_not_hang_nor_leave_lesson_output(tmp_path: Path, how: int, namespaces: bool) -> None:
     temp = tmp_path / "tmp"
     temp.mkdir()
     lesson = _lesson(tmp_path, "open('output.bin', 'wb').write(b'x' * 4096)\nwhile True:\n    pass")
-    process = _cli("check", str(lesson), "--timeout", "120", env={NO_NAMESPACES: "1", "TMPDIR": str(temp)})
+    env = {"TMPDIR": str(temp)} | ({} if namespaces else {NO_NAMESPACES: "1"})
+    process = _cli("check", str(lesson), "--timeout", "120", env=env)
     for _ in range(600):  # until the chain runs (its temp dir exists)
         if any("-" in name[len("curriculum-exec-"):] and not name.endswith(".lock") for name in _leftovers(temp)):
             break
@@ -380,6 +383,10 @@ def test_the_next_run_removes_what_a_dead_worker_left(tmp_path: Path, monkeypatc
     stale.mkdir()
     (stale / "output.bin").write_bytes(b"x")
     (tmp_path / f"curriculum-exec-{dead}.lock").write_text("")
+    legacy, recent = tmp_path / "curriculum-exec-ab12cd34", tmp_path / "curriculum-exec-ef56gh78"
+    legacy.mkdir()
+    recent.mkdir()
+    os.utime(legacy, (time.time() - 3 * 86400, time.time() - 3 * 86400))
     held = tmp_path / f"curriculum-exec-{os.getpid()}-live"
     held.mkdir()
     with open(tmp_path / f"curriculum-exec-{os.getpid()}.lock", "w") as lock:
@@ -389,6 +396,7 @@ def test_the_next_run_removes_what_a_dead_worker_left(tmp_path: Path, monkeypatc
         assert held.exists()  # its owner (this process) is alive and holds the lock
     assert not stale.exists()
     assert not (tmp_path / f"curriculum-exec-{dead}.lock").exists()
+    assert not legacy.exists() and recent.exists()  # an earlier version's folder: removed after a day
 
 
 # -- C307: an executor failure is a finding, a lesson failure is not C307 -------------------------
