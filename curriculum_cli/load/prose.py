@@ -31,6 +31,8 @@ _INLINE = re.compile(r"`[^`\n]*`")
 _TSX_CODE = re.compile(r"\bcode=\{`(?:\\.|[^`\\])*`\}", re.DOTALL)
 _TEMPLATE = re.compile(r"`(?:\\.|[^`\\])*`", re.DOTALL)
 _TAG = re.compile(r"<[^>]*>", re.DOTALL)
+_JSX_COMMENT = re.compile(r"\{\s*/\*.*?\*/\s*\}|/\*.*?\*/", re.DOTALL)
+_HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _TSX_PREAMBLE = re.compile(r"^\s*(?:import|export)\b[^\n]*$", re.MULTILINE)
 
 
@@ -40,7 +42,9 @@ def _blank(match: re.Match[str]) -> str:
 
 def strip_code(text: str, tsx: bool = False) -> str:
     """``text`` with code replaced by spaces (line structure kept)."""
+    text = _HTML_COMMENT.sub(_blank, text)  # comments are not shown
     if tsx:
+        text = _JSX_COMMENT.sub(_blank, text)
         text = _TSX_CODE.sub(_blank, text)
         text = _TEMPLATE.sub(_blank, text)
         text = _TSX_PREAMBLE.sub(_blank, text)

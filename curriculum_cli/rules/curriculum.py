@@ -472,6 +472,20 @@ _PARENS = re.compile(r"\(([^)]*)\)")
 _TERM_WORD = re.compile(r"^[a-z][a-z0-9'-]*$")
 #: Terms never reported, whatever the configuration says (too common in prose).
 BUILTIN_STOP_TERMS = frozenset({"api", "apis", "id", "ok", "cpu", "gpu", "ui", "pdf", "csv", "json", "url", "i", "ii"})
+#: Capitalised words that are emphasis, not acronyms ("do NOT call it twice").
+EMPHASIS_WORDS = frozenset({
+    "NOT", "NO", "YES", "ALL", "ANY", "ONLY", "NEVER", "ALWAYS", "MUST", "DO", "DONT", "AND", "OR", "BUT",
+    "IS", "ARE", "IT", "THE", "ONE", "TWO", "THIS", "THAT", "BEFORE", "AFTER", "EVERY", "EACH", "NOW",
+    "STOP", "NOTE", "TODO", "WHY", "WHAT", "HOW", "NEW", "OLD", "SAME", "BOTH", "ONCE", "TWICE", "VERY",
+    "IN", "OUT", "ON", "OFF", "UP", "DOWN", "TO", "OF", "AT", "BY", "FOR", "IF", "AS", "BE", "WILL",
+    "CAN", "CANNOT", "SHOULD", "WRONG", "RIGHT", "TRUE", "FALSE", "NONE", "BUILD", "STRETCH", "CONSOLIDATE",
+})
+#: Units written in capitals ("16 GB", "30 FPS").
+UNITS = frozenset({
+    "KB", "MB", "GB", "TB", "PB", "KIB", "MIB", "GIB", "TIB", "MS", "NS", "US", "HZ", "KHZ", "MHZ", "GHZ",
+    "FPS", "DPI", "PPI", "PX", "PT", "KM", "CM", "MM", "NM", "KG", "MG", "KW", "MW", "GW", "KWH", "TFLOPS",
+    "GFLOPS", "FLOPS", "RPM", "BPM", "DB",
+})
 
 
 @dataclass
@@ -490,7 +504,7 @@ def _phrase_key(text: str) -> str:
 
 def term_candidates(concept: str) -> tuple[list[str], list[str]]:
     """(multi-word phrases, acronyms) of a concept name that are distinctive enough to search for."""
-    acronyms = [a for a in _ACRONYM.findall(concept) if not a.isdigit()]
+    acronyms = [a for a in _ACRONYM.findall(concept) if not a.isdigit() and a not in EMPHASIS_WORDS and a not in UNITS]
     core = _PARENS.sub(" ", concept).replace("`", " ")
     phrases = []
     pieces = [core, *(_PARENS.findall(concept))]
@@ -558,7 +572,9 @@ def untaught_term(ctx: LessonContext) -> Iterator[Issue]:
     Terms are the recorded concept names that are distinctive: multi-word
     names and acronyms (``MSE``).  Only prose is read (built lessons without
     code, notebook markdown cells); terms that are this lesson's own concepts
-    and those in ``stop_terms`` are skipped.  One finding per term and file.
+    and those in ``stop_terms`` are skipped, as are capitalised emphasis words
+    (``NOT``), units (``MB``, a capitalised word right after a number) and
+    comments (``<!-- -->``, ``{/* */}``).  One finding per term and file.
     """
     terms = _terms(ctx.curriculum)
     first = ctx.curriculum.index.first
@@ -572,6 +588,8 @@ def untaught_term(ctx: LessonContext) -> Iterator[Issue]:
                     continue
                 for match in pattern.finditer(prose.text):
                     text = match.group()
+                    if not fold and re.search(r"\d\s?$", prose.text[: match.start()]):
+                        continue  # a unit after a number ("16 GB"), not the term
                     term = _phrase_key(text) if fold else text.rstrip("s") if text.rstrip("s") in table else text
                     key = table.get(term)
                     if key is not None:
