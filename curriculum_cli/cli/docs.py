@@ -69,6 +69,8 @@ def parse(
         how = plan.matched.get(part, "")
         extra = f"  table, {table.rows} rows: {' | '.join(table.header)}" if table else ""
         typer.echo(f"  {line:>5}  {part:<18} {how}{extra}")
+        if table and table.columns:
+            typer.echo("         " + " " * 18 + " columns: " + ", ".join(f"{role}={cell!r}" for role, cell in table.columns.items()))
     from curriculum_cli.rules.plan_structure import REQUIRED_PARTS
 
     missing = [p for p in REQUIRED_PARTS if p not in plan.sections]

@@ -161,6 +161,22 @@ def _load_lessons(curriculum: Curriculum, errors: list[str] | None) -> list[Less
     return lessons
 
 
+def _number_from_course_tables(curriculum: Curriculum, lessons: list[Lesson]) -> None:
+    """A module without a Lesson Sequence: a course or series row listing its lessons
+    (``alpha, beta, gamma``) gives their order."""
+    docs = [curriculum.course] if curriculum.course else []
+    for doc in [*docs, *curriculum.series]:
+        for row in doc.modules:
+            module = curriculum.modules.get(row.module_id)
+            if module is not None and module.plan is not None and module.plan.entries:
+                continue
+            named = [w.strip() for w in re.split(r"[,;]\s*", row.lessons_raw) if re.fullmatch(r"[a-z][\w.-]*", w.strip())]
+            for number, slug in enumerate(named, 1):
+                for lesson in lessons:
+                    if lesson.module_id == row.module_id and slug_key(lesson.slug) == slug_key(slug) and lesson.number is None:
+                        lesson.number = number
+
+
 def _pair_artifacts(curriculum: Curriculum) -> None:
     by_key: dict[str, list[Lesson]] = {}
     for lesson in curriculum.lessons:
@@ -181,6 +197,7 @@ def load_curriculum(root: Path, config: Config, errors: list[str] | None = None)
     curriculum = Curriculum(root=root, config=config)
     _load_modules(curriculum, errors)
     lessons = _load_lessons(curriculum, errors)
+    _number_from_course_tables(curriculum, lessons)
     lessons.sort(key=lambda lesson: (module_key(lesson.module_id), lesson.number or 10**6, lesson.slug))
     if config.order:
         rank = {slug_key(slug): index for index, slug in enumerate(config.order)}

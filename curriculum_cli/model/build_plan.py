@@ -145,6 +145,21 @@ def _contains(text: str, phrase: str) -> bool:
     return " ".join(words(phrase)) in " ".join(words(text))
 
 
+def column_roles(table: Table, part: str) -> dict[str, int | None]:
+    """Column role -> index of the header cell that names it (``aliases.COLUMNS[part]``), each cell used once."""
+    indexes: dict[str, int | None] = {}
+    taken: set[int] = set()
+    for role, names in aliases.COLUMNS[part].items():
+        index = next(
+            (i for name in names for i, cell in enumerate(table.header) if i not in taken and match_name(cell, name)),
+            None,
+        )
+        indexes[role] = index
+        if index is not None:
+            taken.add(index)
+    return indexes
+
+
 def example_kind(text: str) -> str | None:
     """``positive`` / ``negative`` from an example's Type cell ("Positive (stretch)", "Non-example")."""
     have = " ".join(words(text))
@@ -575,17 +590,10 @@ class _PlanBuilder:
 
     def _cells(self, table: Table, part: str) -> Iterable[tuple[int, dict[str, str]]]:
         """Rows as role -> cell text, columns found through ``aliases.COLUMNS[part]``."""
-        roles = aliases.COLUMNS[part]
-        indexes: dict[str, int | None] = {}
-        taken: set[int] = set()
-        for role, names in roles.items():
-            index = next(
-                (i for name in names for i, cell in enumerate(table.header) if i not in taken and match_name(cell, name)),
-                None,
-            )
-            indexes[role] = index
-            if index is not None:
-                taken.add(index)
+        indexes = column_roles(table, part)
+        info = self.plan.tables.get(part)
+        if info is not None and info.line == table.line:
+            info.columns = {role: table.header[i] for role, i in indexes.items() if i is not None}
         for row in table.rows:
             yield row.line, {role: strip_markup(row.get(i)) if i is not None else "" for role, i in indexes.items()}
 

@@ -73,6 +73,8 @@ class TableInfo(Node):
     header: list[str] = Field(default_factory=list)
     rows: int = 0
     end_line: int | None = None
+    #: Column role -> the header cell read as that role (``why`` -> ``Rationale``).
+    columns: dict[str, str] = Field(default_factory=dict)
 
 
 class Concept(Node):

@@ -242,3 +242,17 @@ def test_citation_forms(cell: str, cites: list[tuple[str | None, str | None, int
     from curriculum_cli.model.build_plan import parse_citations
 
     assert [(c.slug, c.module_id, c.lesson_number) for c in parse_citations(cell)] == cites
+
+
+def test_a_series_plan_orders_a_module_without_sequence(tmp_path: Path) -> None:
+    (tmp_path / "course.md").write_text("# Course\n")
+    (tmp_path / "series-4").mkdir()
+    (tmp_path / "series-4" / "plan.md").write_text(
+        "# Series 4 — Plan\n\n| Module | Title | Lessons | Status |\n|---|---|---|---|\n| 4.1 | Sorting | zebra-sort, apple-sort | PLANNED |\n"
+    )
+    lessons = tmp_path / "series-4" / "module-4-1" / "lessons"
+    lessons.mkdir(parents=True)
+    for slug in ("apple-sort", "zebra-sort"):
+        (lessons / f"{slug}.md").write_text(f"# Lesson: {slug.title()}\n")
+    curriculum = load_curriculum(tmp_path, Config(exec=ExecConfig(enabled=False)))
+    assert [(x.slug, x.number) for x in curriculum.lessons] == [("zebra-sort", 1), ("apple-sort", 2)]
