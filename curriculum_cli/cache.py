@@ -29,6 +29,7 @@ import dataclasses
 import hashlib
 import json
 import os
+import stat
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -100,7 +101,9 @@ def tree_digest(root: Path) -> str:
         try:
             info = path.stat()
             digest.update(str(path.relative_to(root)).encode() + b"\x00")
-            if path.suffix.lower() in _TEXT_SUFFIXES and info.st_size <= 20 * 1024 * 1024:
+            if not stat.S_ISREG(info.st_mode):  # a FIFO or device is never read (it could block or never end)
+                digest.update(f"special:{stat.S_IFMT(info.st_mode)}".encode())
+            elif path.suffix.lower() in _TEXT_SUFFIXES and info.st_size <= 20 * 1024 * 1024:
                 digest.update(hashlib.sha256(path.read_bytes()).digest())
             else:
                 digest.update(f"{info.st_size}:{info.st_mtime_ns}".encode())

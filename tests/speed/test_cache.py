@@ -79,6 +79,16 @@ def test_corrupt_or_foreign_entries_are_ignored(course: Path, capsys: Capture, g
     assert _check(capsys, "course") == first
 
 
+def test_special_files_under_the_root_are_not_read(course: Path, capsys: Capture) -> None:
+    import os
+
+    from curriculum_cli.cache import tree_digest
+
+    os.mkfifo(course / "notes.md.fifo.md")  # reading it would block forever
+    (course / "zero.md").symlink_to("/dev/zero")
+    assert len(tree_digest(course)) == 64
+
+
 def test_no_cache_option_and_environment(course: Path, capsys: Capture, monkeypatch: pytest.MonkeyPatch) -> None:
     _check(capsys, "course", "--no-cache")
     assert not (course / ".curriculum_cache").exists()
