@@ -97,3 +97,25 @@ def test_parse_names_the_review_forms_it_matched() -> None:
     assert "PARTIALLY FIXED ('partially')" in result.output
     assert "label 'Post-Depth-Rework'" in result.output
     assert "'Finding #N [SEVERITY] — title'" in result.output
+
+
+
+def test_census_reviews_in_a_clean_curriculum_give_no_findings_from_any_rule(tmp_path: Path) -> None:
+    """Every rule, not only R: the census reviews appended to the clean census curriculum."""
+    import shutil
+
+    from curriculum_cli.config import ExecConfig
+
+    no_exec = Config(exec=ExecConfig(enabled=False))
+    root = tmp_path / "course"
+    shutil.copytree(Path(__file__).parent.parent / "fixtures" / "census-docs", root)
+    assert check([root], no_exec).findings == []
+    docs = sorted(root.rglob("lessons/*.md"))
+    for doc, source in zip(docs, CENSUS * len(docs), strict=False):
+        text = source.read_text(encoding="utf-8")
+        reviews = text[text.index("\n## Review"):]
+        doc.write_text(doc.read_text(encoding="utf-8").rstrip("\n") + "\n\n---\n" + reviews, encoding="utf-8")
+    report = check([root], no_exec)
+    assert report.errors == []
+    assert [(f.path, f.line, f.code, f.message) for f in report.findings] == []
+    assert sum(len(load_plan(doc, str(doc)).plan.reviews) for doc in docs) >= 30
