@@ -208,7 +208,7 @@ def build_filesystem(workdir: str, disk_mb: int) -> tuple[str | None, int | None
     owner: int | None = None
     try:
         _mount(None, "/", None, _MS_REC | _MS_PRIVATE)
-        if os.geteuid() == 0 and _expose_python():
+        if os.geteuid() == 0 and _expose_python(workdir):
             owner = NOBODY
         devices = {name: os.open(f"/dev/{name}", os.O_PATH | os.O_CLOEXEC) for name in DEVICES}
         try:
@@ -270,22 +270,24 @@ def readable_by_others(paths: list[str]) -> bool:
     return True
 
 
-def _expose_python() -> bool:
-    """Cover folders others cannot enter with a tmpfs and bind the Python paths back in.
+def _expose_python(workdir: str) -> bool:
+    """Cover folders others cannot enter with a tmpfs and bind the Python paths (and ``workdir``) back in.
 
     True when every Python path is then readable by others (the chain may drop
     to :data:`NOBODY`); the rest of those folders (``/root/.ssh``...) is hidden.
     """
     paths = python_paths()
-    hidden = [path for path in paths if _closed_ancestor(path) is not None]
+    covered = {path: top for path in sorted({*paths, workdir})
+               if (top := _closed_ancestor(os.path.dirname(path))) is not None}
     kept: list[str] = []
-    for path in hidden:  # sorted: a parent comes before what lies inside it
-        if not any(path == outer or path.startswith(outer + "/") for outer in kept):
+    for path in covered:  # sorted: a parent comes before what lies inside it
+        if not any(path.startswith(outer + "/") for outer in kept):
             kept.append(path)
     sources = {path: os.open(path, os.O_PATH | os.O_CLOEXEC) for path in kept}
     try:
-        for top in sorted({_closed_ancestor(path) for path in kept}, key=lambda p: (len(p or ""), p)):
-            if top is not None and _closed_ancestor(top) == top:
+        tops = sorted(set(covered.values()), key=len)
+        for top in tops:
+            if not any(top.startswith(outer + "/") for outer in tops):
                 _mount("tmpfs", top, "tmpfs", _MS_NOSUID | _MS_NODEV, "size=1m,mode=755")
         for path, fd in sources.items():
             if os.path.isdir(f"/proc/self/fd/{fd}"):

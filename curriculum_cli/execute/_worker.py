@@ -323,7 +323,8 @@ def _isolate(workdir: str, disk_mb: int, in_namespace: bool) -> dict[str, Any]:
             info["problem"] = problem
         elif owner is not None:
             info["uid"] = owner
-    if not info["namespaces"] and os.geteuid() == 0 and _sandbox.readable_by_others(_sandbox.python_paths()):
+    if (not info["namespaces"] and os.geteuid() == 0 and _sandbox.readable_by_others(_sandbox.python_paths())
+            and _sandbox.readable_by_others([os.path.dirname(workdir)])):
         try:
             os.chown(workdir, _sandbox.NOBODY, _sandbox.NOBODY)
             info["uid"] = _sandbox.NOBODY

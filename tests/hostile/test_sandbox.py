@@ -503,3 +503,19 @@ def test_an_unprivileged_user_gets_the_same_guarantees(mode: str) -> None:
     assert out["0"][0] != "ok" and out["1"][0] != "ok" and out["2"][0] != "ok"
     assert out["left"] == 0
     assert out["sandbox"].get("nproc_limit") is True
+
+
+@pytest.mark.parametrize("namespaces", [True, False])
+def test_a_private_temp_folder_still_runs_lessons(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, namespaces: bool
+) -> None:
+    """Near miss for the drop to nobody: a TMPDIR inside a folder others cannot enter still works."""
+    private = tmp_path / "private" / "tmp"
+    private.mkdir(parents=True)
+    os.chmod(private.parent, 0o700)
+    monkeypatch.setenv("TMPDIR", str(private))
+    if not namespaces:
+        monkeypatch.setenv(NO_NAMESPACES, "1")
+    with Executor(ExecOptions(timeout=5, preload=())) as executor:
+        (result,) = executor.run_chain([block("open('out.txt', 'w').write('x')\nprint(open('out.txt').read())")])
+    assert (result.status, result.stdout.strip()) == ("ok", "x")
