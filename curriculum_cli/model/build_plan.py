@@ -369,8 +369,11 @@ class _PlanBuilder:
         head = code.group(1) if code else re.split(r"\s*(?:\(|—|–| -- | - |,|;)", raw, maxsplit=1)[0]
         head = re.sub(r"^lesson\s*\d*\s*[:.]?\s*", "", head.strip(), flags=re.IGNORECASE).strip()
         slug: str | None = head or None
-        if slug and slug.lower() in ("none", "n", "na", "n/a", "first", "last", "this", "end", "tbd"):
-            slug = None
+        if slug and (
+            slug.lower() in ("none", "n", "na", "n/a", "first", "last", "this", "end", "tbd", "-", "--", "—")
+            or re.match(r"(?:module|series|end|none|first|last|no)\b", slug, re.IGNORECASE)
+        ):
+            slug = None  # "none (first lesson)", "Module 2.2 (next module)", "End of series"
         type_match = re.search(r"\(([^)]*)\)", raw)
         kind = parse_type(type_match.group(1)) if type_match else None
         return m.LessonRef(raw=raw, slug=slug, type=kind, line=line)

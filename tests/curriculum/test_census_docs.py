@@ -193,3 +193,10 @@ def test_an_unrecorded_lesson_is_reported_once_per_document(census: Path) -> Non
     per_doc = Counter((path, code) for path, _, code in _findings(census))
     # one X101 per cited lesson of module 1.1, not one per concept
     assert per_doc == {(CASE, "X101"): 1, (FORMATTING, "X101"): 2, (PATTERN, "X101"): 2}
+
+
+def test_a_neighbour_across_a_module_boundary_may_name_the_module(census: Path) -> None:
+    _edit(census, FORMATTING, "**Next lesson:** pattern-basics (BUILD)", "**Next lesson:** Module 1.2 (Patterns)")
+    assert _findings(census) == set()
+    line = _edit(census, CASE, "**Next lesson:** formatting-values (CONSOLIDATE)", "**Next lesson:** none (end of module)")
+    assert _findings(census) == {(CASE, line, "X201")}  # within the module the next lesson exists
