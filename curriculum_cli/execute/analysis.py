@@ -492,7 +492,7 @@ def _names(chain: Chain, issues: dict[str, list[Issue]]) -> None:
                 + " before this line",
             )
         )
-    named = [b.index for b in blocks if b.filename]
+    named = [b.index for b in blocks if b.filename and b.mode != "skip"]
     borrowing = {b.block for b in chain.static.borrowed}
     for borrowed in chain.static.borrowed:
         block = blocks[borrowed.block]
