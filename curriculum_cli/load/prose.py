@@ -30,7 +30,7 @@ _FENCE = re.compile(r"^(?P<fence>`{3,}|~{3,})[^\n]*\n.*?(?:^(?P=fence)[ \t]*$|\Z
 _INLINE = re.compile(r"`[^`\n]*`")
 _TSX_CODE = re.compile(r"\bcode=\{`(?:\\.|[^`\\])*`\}", re.DOTALL)
 _TEMPLATE = re.compile(r"`(?:\\.|[^`\\])*`", re.DOTALL)
-_TAG = re.compile(r"<[^>]*>", re.DOTALL)
+_TAG = re.compile(r"<[^<>]*>", re.DOTALL)  # no "<" inside: linear on text full of unclosed "<"
 _JSX_COMMENT = re.compile(r"\{\s*/\*.*?\*/\s*\}|/\*.*?\*/", re.DOTALL)
 _HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _TSX_PREAMBLE = re.compile(r"^\s*(?:import|export)\b[^\n]*$", re.MULTILINE)
