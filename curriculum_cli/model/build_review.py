@@ -177,7 +177,7 @@ class _ReviewBuilder:
             self.review.verdict = parse_verdict(self.review.verdict_raw)
             self.review.verdict_line = sub.line
             self._part(sub, "verdict")
-        elif fix_alias is not None and self.review.fix_alias is None:
+        elif fix_alias is not None and self._takes_fix_part(sub.title):
             self._start_fix(fix_alias, sub.title, sub.line)
             self._part(sub, "fix")
         elif aliases.findings_alias(sub.title):
@@ -189,6 +189,19 @@ class _ReviewBuilder:
             self._part(sub, "body")
         else:
             self._part(sub, "body")
+
+    def _takes_fix_part(self, title: str) -> bool:
+        """The first fix-verification part, unless a later one is about the previous iteration
+        and the first was not (``Iteration 1 Fixes`` then ``Iteration 2 Fixes`` in review 3)."""
+        review = self.review
+        if review.fix_alias is None:
+            return True
+        ref = _ITERATION_REF.search(title)
+        wanted = review.iteration - 1 if review.iteration else None
+        if ref is None or wanted is None or int(ref.group(1)) != wanted or review.fix_iteration == wanted:
+            return False
+        review.fix_rows, review.fix_text, review.fix_form = [], [], None
+        return True
 
     def _start_fix(self, alias: str, title: str, line: int) -> None:
         review = self.review
@@ -204,7 +217,7 @@ class _ReviewBuilder:
         base = kind
         for block in section.blocks:
             if isinstance(block, Table):
-                if self._is_fix_table(block) and not review.fix_rows:
+                if self._is_fix_table(block) and not review.fix_rows and (kind == "fix" or review.fix_alias is None):
                     if review.fix_line is None:
                         review.fix_line = block.line
                     self._fix_rows(block)

@@ -79,3 +79,12 @@ def test_every_execution_rule_is_known_to_the_review() -> None:
     from curriculum_cli.rules.registry import all_rules
 
     assert {r.code for r in all_rules() if r.code.startswith("C3")} == EXECUTION_CODES
+
+
+def test_a_deselected_rule_is_not_verified_either(lesson_dir: Path) -> None:
+    plan = _first_review_with_a_crash_and_a_claim(lesson_dir)
+    second = review_lesson(plan, Config(select=["C"]), date="2026-03-02", report=report_of([]))
+    rows = {row.number: (row.status, row.note) for row in second.report.verification}
+    assert rows[1][0] == "FIXED"  # C304 ran (execution on) and no longer reports it
+    assert rows[2] == ("NOT VERIFIED", "rule P301 did not run in this review; carried open to this review's findings")
+    assert [f.code for f in second.report.findings] == ["P301"]
