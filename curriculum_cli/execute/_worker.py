@@ -113,11 +113,15 @@ def _claim_temp_dir() -> tuple[int, str]:
 
 
 def _release_temp_dir(lock: tuple[int, str]) -> None:
-    fd, path = lock
-    for leftover in _owned_by(tempfile.gettempdir(), os.getpid()):
+    _remove_owned(tempfile.gettempdir(), os.getpid(), *lock)
+
+
+def _remove_owned(root: str, pid: int, fd: int, lock_path: str) -> None:
+    """Remove the dirs of worker ``pid`` and its lock file; ``fd`` holds the lock until then."""
+    for leftover in _owned_by(root, pid):
         shutil.rmtree(leftover, onerror=_force_remove)
     try:
-        os.unlink(path)
+        os.unlink(lock_path)
     except OSError:
         pass
     os.close(fd)
@@ -156,13 +160,7 @@ def _sweep(root: str) -> None:
         except OSError:
             os.close(fd)
             continue  # its owner still holds it
-        for leftover in _owned_by(root, int(pid_text)):
-            shutil.rmtree(leftover, onerror=_force_remove)
-        try:
-            os.unlink(path)
-        except OSError:
-            pass
-        os.close(fd)
+        _remove_owned(root, int(pid_text), fd, path)
 
 
 def _remove_if_old(path: str) -> None:
