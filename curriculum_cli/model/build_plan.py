@@ -73,6 +73,7 @@ def read_count(text: str) -> tuple[int | None, int | None]:
         return int(number.group()), int(number.group())
     return None, None
 _OUTLINE = re.compile(r"^(?P<n>\d+)[.)]\s*(?P<title>.*)$")
+_OUTLINE_LINE = re.compile(r"^\s*\*\*(?P<n>\d+)[.)]\s*(?P<title>[^*]+?):?\*\*")
 
 
 @lru_cache(maxsize=4096)
@@ -457,11 +458,27 @@ class _PlanBuilder:
         self.plan.built_mental_models += self._built_items(section)
 
     def _part_outline(self, section: Section) -> None:
+        """Steps as ``#### 1. Hook`` headings, ``1. **Hook** ...`` numbered items or ``**1. Hook:**`` lines."""
         for child in section.children:
             match = _OUTLINE.match(strip_markup(child.title))
             number = int(match["n"]) if match else None
             title = match["title"] if match else child.title
             self.plan.outline.append(m.OutlineSection(number=number, title=title, line=child.line))
+        if self.plan.outline:
+            return
+        for block in section.blocks:
+            if isinstance(block, ListBlock) and block.ordered:
+                for item in block.items:
+                    bold = re.match(r"\*\*([^*]+)\*\*", item.text)
+                    title = bold.group(1) if bold else strip_markup(item.text)
+                    self.plan.outline.append(m.OutlineSection(number=item.number, title=title.strip(" :"), line=item.line))
+            elif isinstance(block, Paragraph):
+                for offset, raw in enumerate(block.text.split("\n")):
+                    step = _OUTLINE_LINE.match(raw)
+                    if step:
+                        self.plan.outline.append(
+                            m.OutlineSection(number=int(step["n"]), title=step["title"].strip(), line=block.line + offset)
+                        )
 
     def _part_checklists(self, section: Section) -> None:
         for sub in section.walk():

@@ -256,3 +256,16 @@ def test_a_series_plan_orders_a_module_without_sequence(tmp_path: Path) -> None:
         (lessons / f"{slug}.md").write_text(f"# Lesson: {slug.title()}\n")
     curriculum = load_curriculum(tmp_path, Config(exec=ExecConfig(enabled=False)))
     assert [(x.slug, x.number) for x in curriculum.lessons] == [("zebra-sort", 1), ("apple-sort", 2)]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "#### 1. Hook\n\ntext\n\n#### 2. Explain\n\ntext\n",
+        "1. **Hook** a name tag\n2. **Explain** the rule\n",
+        "**1. Hook:** a name tag\n\n**2. Explain:** the rule\n",
+    ],
+)
+def test_outline_step_forms(body: str) -> None:
+    plan = _plan("# Lesson: x\n\n## Phase 3: Design\n\n### Lesson Outline\n\n" + body)
+    assert [(s.number, s.title) for s in plan.outline] == [(1, "Hook"), (2, "Explain")]
