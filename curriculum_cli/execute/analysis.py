@@ -191,12 +191,29 @@ def _explainer(ctx: Any, artifacts: list[Artifact]) -> Callable[[str], bool]:
 _WORD = re.compile(r"[A-Za-z_]\w*")
 
 
+def _plain_text(path: str, ctx: Any) -> str:
+    file = Path(path)
+    if not file.exists() and not file.is_absolute():
+        file = Path(ctx.curriculum.root) / path
+    try:
+        return read_text(file)
+    except (InputError, OSError, ValueError):
+        return ""
+
+
 def _earlier_words(ctx: Any) -> set[str]:
-    """Every word of the built prose of lessons before this one (read once per artifact)."""
+    """Every word of the planning docs up to this lesson and of the built prose of
+    lessons before it (each file read once per run)."""
     cache: dict[str, frozenset[str]] = ctx.curriculum.extra.setdefault("prose_words", {})
     words: set[str] = set()
     for lesson in ctx.curriculum.lessons:
-        if lesson.order >= ctx.lesson.order:
+        if lesson.order > ctx.lesson.order:
+            continue
+        if lesson.plan is not None:  # planning docs, this lesson's included
+            if lesson.plan.path not in cache:
+                cache[lesson.plan.path] = frozenset(_WORD.findall(_plain_text(lesson.plan.path, ctx)))
+            words |= cache[lesson.plan.path]
+        if lesson.order == ctx.lesson.order:
             continue
         for path in lesson.artifacts:
             if path not in cache:

@@ -434,7 +434,7 @@ def _jsx_text(text: str, skip: list[tuple[int, int]]) -> list[Prose]:
 
 # --------------------------------------------------------------------------- notebooks
 
-_EXERCISE = re.compile(r"#\s*(?:TODO|YOUR CODE|FILL ME|EXERCISE)\b|\b___\b|^\s*\.\.\.\s*$", re.MULTILINE | re.IGNORECASE)
+_EXERCISE = re.compile(r"#\s*(?:TODO|YOUR CODE|FILL ME|EXERCISE)\b|\b_{3,}\b|^\s*\.\.\.\s*$", re.MULTILINE | re.IGNORECASE)
 _SOLUTION_FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})[ \t]*(python|py|python3|ipython)?[^\n]*\n(.*?)^[ \t]*\1", re.MULTILINE | re.DOTALL)
 _SKIP_TAGS = {"curriculum-skip", "skip-execution"}
 _RAISES_TAGS = {"raises-exception", "curriculum-raises"}

@@ -134,7 +134,7 @@ def api_outside_scope(ctx: LessonContext) -> Iterator[Issue]:
 def unexplained_keyword(ctx: LessonContext) -> Iterator[Issue]:
     """A keyword argument is neither taught (records, planning doc), mentioned in
     the lesson's prose (any of its artifacts) or an earlier lesson's, nor in a
-    comment of its block.
+    planning doc up to this lesson, nor in a comment of its block.
 
     Only calls into ``exec.tracked_packages`` (default torch) are judged, so
     ``figsize=`` or ``indent=`` never are; a method's package is known from

@@ -129,3 +129,10 @@ def test_notebook_line_maps_single_string_sources_and_tags(tmp_path: Path) -> No
 def test_broken_notebook_is_a_problem_not_a_crash() -> None:
     artifact = read_artifact("bad.ipynb", "{not json")
     assert artifact.blocks == [] and artifact.problems
+
+
+def test_placeholders_of_any_length_make_an_exercise() -> None:
+    from curriculum_cli.execute.sources import is_exercise
+
+    assert is_exercise("answer = ____\n") and is_exercise("answer = ___\n")
+    assert not is_exercise("print(__name__)\n") and not is_exercise("snake_case_name = 1\n")

@@ -98,3 +98,12 @@ def test_planted_defects_are_each_found_and_nothing_else(tmp_path: Path) -> None
         (MD, at[PLANTED_B[1][2]], "C102"),
         (NB, at[PLANTED_B[2][2]], "C301"),
     }
+
+
+def test_a_keyword_the_planning_doc_explains_is_not_c203(tmp_path: Path) -> None:
+    planted = (MD, "print(t.shape)  # torch.Size([5])", "(t * 2).sum().backward(retain_graph=True)\nprint(t.shape)  # torch.Size([5])")
+    root, _ = _plant(tmp_path / "a", [planted])
+    assert {code for _, _, code in _check(root, execute=False)} == {"C203"}
+    doc = f"{MODULE}/lessons/list-indexing.md"
+    root, _ = _plant(tmp_path / "b", [planted, (doc, "- slicing (a later module)", "- slicing (a later module)\n- keeping the graph with retain_graph (a later module)")])
+    assert _check(root, execute=False) == set()
