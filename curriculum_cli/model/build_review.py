@@ -319,6 +319,7 @@ class _ReviewBuilder:
         for block in sub.all_blocks():
             texts = [(row.line, " ".join(row.cells)) for row in block.rows] if isinstance(block, Table) else _texts(block)
             for _line, text in texts:
+                summary.mentions_retracted |= "retract" in text.lower()
                 for match in _COUNT.finditer(strip_markup(text)):
                     key = match.group(1).lower().rstrip("s")
                     value = match.group(2)

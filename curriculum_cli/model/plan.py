@@ -221,6 +221,8 @@ class ReviewSummary(Node):
     critical: int | None = None
     improvement: int | None = None
     polish: int | None = None
+    #: The summary mentions retracted findings (``- Polish: 3 (1 retracted)``): its counts may include them.
+    mentions_retracted: bool = False
 
 
 class Review(Node):
