@@ -11,6 +11,8 @@ configs also structurally: a random JSON/YAML node replaced by a number, a
 list, null...), and checks it through ``curriculum_cli.api.check`` with code
 execution off, either alone (a file outside any curriculum) or inside a small
 curriculum built from the example (records, plans and configs need one).
+Records, planning docs and module plans inside a curriculum are also
+recorded (``record_lesson`` with ``dry_run`` and ``force``).
 
 Counted:
 
@@ -393,6 +395,8 @@ class Stats:
     bad_line_examples: dict[str, int] = field(default_factory=dict)
     slow: list[tuple[float, int, str]] = field(default_factory=list)
     by_kind: Counter[str] = field(default_factory=Counter)
+    #: Cases also recorded (``record --dry-run --force``).
+    records: int = 0
     #: Last line of anything written to stderr during a check -> cases.
     stderr: Counter[str] = field(default_factory=Counter)
 
@@ -486,6 +490,8 @@ class Runner:
                 crash = _internal_signature(internal[0])
                 stats.crash_details.setdefault(crash, internal[0])
             self._check_lines(case, report, stats)
+            if case.in_curriculum and case.seed.kind in ("record", "planning-doc", "module-plan"):
+                crash = self._record(case, checked, stats)
         finally:
             elapsed = time.perf_counter() - start
             undo()
@@ -496,6 +502,26 @@ class Runner:
             stats.crashes[crash] += 1
             stats.crash_examples.setdefault(crash, case.number)
         return crash
+
+    def _record(self, case: Case, root: Path, stats: Stats) -> str | None:
+        """``record --dry-run --force`` of the case's lesson (or the module's first): the record writer's reading."""
+        from curriculum_cli.load.curriculum import open_curriculum
+        from curriculum_cli.record import record_lesson
+
+        stats.records += 1
+        try:
+            with contextlib.redirect_stderr(io.StringIO()):
+                curriculum = open_curriculum(root, OVERRIDES)
+                slugs = [lesson.slug for lesson in curriculum.lessons if lesson.plan]
+                slug = Path(case.seed.place).stem if Path(case.seed.place).stem in slugs else (slugs or ["none"])[0]
+                record_lesson(curriculum, slug, force=True, dry_run=True)
+        except CurriculumError:
+            return None
+        except Exception as error:  # noqa: BLE001 - counting every crash is the point
+            signature = "record: " + _signature(error)
+            stats.crash_details.setdefault(signature, "".join(traceback.format_exception(error))[-1500:])
+            return signature
+        return None
 
     def _check_lines(self, case: Case, report: Any, stats: Stats) -> None:
         counts: dict[str, int | None] = {}
@@ -559,6 +585,7 @@ def _print(stats: Stats, elapsed: float, args: argparse.Namespace) -> None:
     print(f"cases: {stats.cases} (seed {args.seed}) in {elapsed:.1f} s ({1000 * elapsed / max(stats.cases, 1):.1f} ms per case)")
     print("by kind: " + ", ".join(f"{kind} {count}" for kind, count in sorted(stats.by_kind.items())))
     print(f"findings: {stats.findings}; cases with tool errors (clean, exit 2): {stats.tool_errors}")
+    print(f"cases also recorded (record --dry-run --force): {stats.records}")
     print(f"crashes: {sum(stats.crashes.values())} ({len(stats.crashes)} distinct)")
     for signature, count in stats.crashes.most_common():
         print(f"  {count:5d}  {signature}  (first: --case {stats.crash_examples[signature]})")

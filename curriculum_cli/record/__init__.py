@@ -168,10 +168,17 @@ def _update_index(lines: list[str], doc: Document, rows: list[RecordRow], lesson
     if record.index_line is None:
         block = ["## Concept Index", "", "| Concept | Depth | Lesson | Notes |", "|---------|-------|--------|-------|"]
         at = (record.summaries_line - 1) if record.summaries_line else len(lines)
-        lines = [*lines[:at], *block, "", *lines[at:]]
-        doc = parse_markdown("\n".join(lines) + "\n")
-        record = build_record(doc)
-    assert record.index_line is not None and record.index_end_line is not None
+        for where in dict.fromkeys((at, len(lines))):  # before the summaries, else at the end
+            tried = [*lines[:where], "", *block, "", *lines[where:]]
+            record = build_record(parse_markdown("\n".join(tried) + "\n"))
+            if record.index_line is not None:
+                lines = tried
+                break
+    if record.index_line is None or record.index_end_line is None:
+        raise RecordError(
+            f"{doc.path}: no Concept Index table, and one added would not read as a table here "
+            "(an unclosed code fence or list?); fix the record's Markdown or add the table by hand"
+        )
     mine = [row for row in record.rows if _is_lesson_row(row, lesson)]
     insert: list[str] = []
     added: list[RecordRow] = []

@@ -11,7 +11,7 @@ import curriculum_cli.record as recording
 from curriculum_cli.cli import run
 from curriculum_cli.errors import StaleFileError
 from curriculum_cli.load.curriculum import load_curriculum
-from curriculum_cli.record import RecordRefused, record_lesson
+from curriculum_cli.record import RecordError, RecordRefused, record_lesson
 
 from .conftest import findings, static_config
 
@@ -180,3 +180,21 @@ def test_a_concept_index_without_notes_gets_rows_of_its_own_width(tmp_curriculum
     record.write_text("\n".join(lines) + "\n")
     assert record_lesson(_load(tmp_curriculum), "gamma").changed
     assert "| Reducing along a dimension | DEVELOPED | gamma |\n" in record.read_text()
+
+
+@pytest.mark.parametrize(
+    "body",
+    ["".join("  " * depth + "- x\n" for depth in range(40)), "```\nan unclosed fence\n"],
+    ids=["list-nested-past-the-parser-limit", "unclosed-fence"],
+)
+def test_a_record_where_no_table_can_be_added_is_a_clean_error(tmp_curriculum: Path, body: str) -> None:
+    record = tmp_curriculum / "series-1/module-1-1/record.md"
+    record.write_text("# Module 1.1: Tensors — Record\n\n" + body)
+    before = record.read_text()
+    try:
+        result = record_lesson(_load(tmp_curriculum), "gamma")
+    except RecordError as error:
+        assert "Concept Index" in str(error)
+        assert record.read_text() == before
+    else:
+        assert result.changed and "| Reducing along a dimension | DEVELOPED | gamma |" in record.read_text()
