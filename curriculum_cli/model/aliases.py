@@ -215,6 +215,8 @@ EXAMPLE_KINDS: dict[str, tuple[str, ...]] = {
 
 #: Prerequisite Status words -> ``OK`` or ``GAP`` (the first word of the cell decides).
 STATUS_WORDS: dict[str, tuple[str, ...]] = {
-    "OK": ("ok", "okay", "met", "sufficient", "ready", "covered", "yes", "✅", "✓", "✔"),
-    "GAP": ("gap", "missing", "partial", "partially", "insufficient", "needs", "❌", "✗"),
+    "OK": ("ok", "okay", "met", "sufficient", "ready", "covered", "yes", "strong", "solid", "✅", "✓", "✔"),
+    "GAP": (
+        "gap", "missing", "partial", "partially", "insufficient", "needs", "resolved", "bridged", "addressed", "❌", "✗",
+    ),
 }

@@ -269,3 +269,14 @@ def test_a_series_plan_orders_a_module_without_sequence(tmp_path: Path) -> None:
 def test_outline_step_forms(body: str) -> None:
     plan = _plan("# Lesson: x\n\n## Phase 3: Design\n\n### Lesson Outline\n\n" + body)
     assert [(s.number, s.title) for s in plan.outline] == [(1, "Hook"), (2, "Explain")]
+
+
+@pytest.mark.parametrize(
+    ("cell", "status"),
+    [("OK", "OK"), ("OK (assumed)", "OK"), ("✅ OK", "OK"), ("Met", "OK"), ("GAP", "GAP"), ("**GAP** (small)", "GAP"),
+     ("Partial", "GAP"), ("Resolved in section 2", "GAP"), ("Unclear", "UNCLEAR")],
+)
+def test_prerequisite_status_words(cell: str, status: str) -> None:
+    from curriculum_cli.rules.plan_analysis import _status
+
+    assert _status(cell) == status
