@@ -16,8 +16,10 @@ verified here" rather than a lesson defect.
 
 from __future__ import annotations
 
+import ast
 import re
 import shlex
+import warnings
 from dataclasses import dataclass, field
 
 #: Cell magics whose body is Python that IPython runs.
@@ -75,6 +77,8 @@ def _is_ipython_line(line: str) -> bool:
 
 def to_python(source: str) -> IPythonCell:
     """The Python IPython runs for cell ``source`` (same number of lines)."""
+    if _parses(source):
+        return IPythonCell(source)  # plain Python: a ``%`` line inside a string stays as written
     lines = source.split("\n")
     first = next((i for i, line in enumerate(lines) if line.strip()), None)
     cell = IPythonCell(source)
@@ -94,6 +98,16 @@ def to_python(source: str) -> IPythonCell:
         depth = max(0, depth + _bracket_balance(lines[number]))
     cell.python = "\n".join(lines)
     return cell
+
+
+def _parses(source: str) -> bool:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            ast.parse(source)
+    except (SyntaxError, ValueError, MemoryError, RecursionError):
+        return False
+    return True
 
 
 def _line_to_python(line: str, number: int, cell: IPythonCell) -> str:

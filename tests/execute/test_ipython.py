@@ -88,3 +88,8 @@ def test_markdown_block_with_pip_line_parses() -> None:
     text = "# T\n\n```python\n!pip install einops\nimport einops\n```\n"
     (block,) = read_artifact("l.md", text).blocks
     assert ast.parse(block.source)
+
+
+def test_a_percent_line_inside_a_string_stays_as_written() -> None:
+    source = 'template = """\n%d items\n"""\nprint(template % 3)\n'
+    assert to_python(source).python == source
