@@ -254,7 +254,9 @@ def review_fix_table(target: PlanDocument) -> Iterator[Issue]:
     NON-ISSUE, NOT VERIFIED or RETRACTED (``model/review_aliases.py`` lists
     every word read).  A table row with no status is reported as POLISH.  A
     review whose heading starts a new cycle (``Post-Depth-Rework, Iteration
-    1/3``) verifies nothing.
+    1/3``) verifies nothing.  Prose about fixes that cannot be split into rows
+    counts as a verification (only its count is not checked); a review that
+    says nothing about fixes at all is reported.
     """
     reviews = target.plan.reviews
     starts = _cycle_starts(reviews)
