@@ -120,8 +120,9 @@ def build_record(doc: Document, fallback_id: str | None = None) -> ModuleRecord:
             if not name:
                 continue
             cell = row.get(lesson)
-            # "a, b": the concept is credited to each lesson the cell names
-            parts = [p for p in re.split(r"\s*(?:,|;|&|\band\b)\s*", strip_markup(cell)) if p] if "(" not in cell else [cell]
+            # "a, b", "a and b": the concept is credited to each lesson the cell names;
+            # the "and" inside a slug (``layers-and-activations``) separates nothing
+            parts = [p for p in re.split(r"\s*[,;&]\s*|\s+and\s+", strip_markup(cell)) if p] if "(" not in cell else [cell]
             for part in parts or [cell]:
                 slug, number = parse_lesson_cell(part)
                 record.rows.append(
