@@ -303,8 +303,15 @@ def _expose_python(workdir: str) -> bool:
 
 
 def _set_pid_max() -> None:
-    """The namespace's own pid_max (Linux >= 6.14): a cap on processes that binds root too."""
-    _write("/proc/sys/kernel/pid_max", str(PROCESS_LIMIT))
+    """The namespace's own pid_max (Linux >= 6.14): a cap on processes that binds root too.
+
+    Best effort: on older kernels the limit is ``RLIMIT_NPROC`` when the code
+    does not run as uid 0 (see :func:`limit_resources`).
+    """
+    try:
+        _write("/proc/sys/kernel/pid_max", str(PROCESS_LIMIT))
+    except OSError:
+        pass
 
 
 def process_limit_in_namespace() -> bool:

@@ -252,11 +252,13 @@ def test_forked_processes_do_not_outlive_the_run(hx: Executor) -> None:
 
 
 def test_the_process_limit_is_claimed_only_where_it_binds(hx: Executor) -> None:
-    if not hx.sandbox.get("namespaces") and os.getuid() == 0:
+    if not hx.sandbox.get("namespaces") and hx.sandbox.get("uid") == 0:
         assert not hx.sandbox.get("nproc_limit")  # RLIMIT_NPROC does not bind root
         return
     if not hx.sandbox.get("namespaces"):
         pytest.skip("a non-root process limit counts the user's other processes")
+    if not hx.sandbox.get("nproc_limit"):
+        pytest.skip("no process limit claimed here (kernel before 6.14 and code running as root)")
     source = (
         "import os, time\n"
         "children = 0\n"
@@ -271,7 +273,6 @@ def test_the_process_limit_is_claimed_only_where_it_binds(hx: Executor) -> None:
         "print(children)\n"
     )
     (result,) = hx.run_chain([block(source)])
-    assert hx.sandbox.get("nproc_limit") is True
     assert result.status == "ok" and int(result.outputs[0].text) < 2000
 
 
