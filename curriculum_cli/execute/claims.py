@@ -48,6 +48,14 @@ class Claim:
     #: Whole comment text after the prefix (core + prose).
     full: str
 
+    @property
+    def label(self) -> str:
+        """``g = `` for a claim written with its label (``# g = 1.3560``), else empty."""
+        if _REPR_START.match(self.text):
+            return ""
+        match = _LABEL.match(self.text)
+        return self.text[: match.end()] if match else ""
+
 
 def claim_text(comment: str) -> tuple[str, str] | None:
     """``(core, full)`` when ``comment`` (without ``#``) reads as output, else None."""
@@ -56,7 +64,11 @@ def claim_text(comment: str) -> tuple[str, str] | None:
     if explicit:
         text = text[explicit.end():].strip()
     elif not _REPR_START.match(text):
-        return None
+        labelled = _LABEL.match(text)
+        if labelled is None or not _REPR_START.match(text[labelled.end() :]):
+            return None
+        value = claim_text(text[labelled.end() :])  # ``g = 1.3560``: a label, then a value
+        return (text[: labelled.end()] + value[0], text) if value else None
     if not text or "?" in text[:3] or "..." in text or "…" in text:
         return None
     core = _core(text)

@@ -137,6 +137,8 @@ def _claim(comment: str) -> Claim:
         (" tensor(6.)", "tensor(6.5000)", False),  # "6." is torch's integral print, not a precision
         (" 1e-08", "9.99999993922529e-09", True),  # float32 written as the decimal meant
         (" tensor(6.) — fresh gradient", "tensor(6.)", True),
+        (" g = 1.3560", "g = 1.3560", True),  # a claim written with its label
+        (" g = 1.3570", "g = 1.3560", False),
     ],
 )
 def test_claims_compare_the_value_at_the_precision_shown(comment: str, printed: str, same: bool) -> None:

@@ -75,6 +75,7 @@ PLANTED_B = [
     (MD, "print(temps[0] == first)  # True", "print(temps[0] == first))  # True"),  # C101
     (MD, 'json.dumps({"first": first}', 'json.dumps({"first": frist}'),  # C102: drifted from `first`
     (NB, "print(scores[1])  # 92", "print(scores[9])  # 92"),  # C301: IndexError
+    (MD, "# count: 5", "# count: 6"),  # C304 on a claim written with its label
 ]
 
 
@@ -97,6 +98,7 @@ def test_planted_defects_are_each_found_and_nothing_else(tmp_path: Path) -> None
         (MD, at[PLANTED_B[0][2]], "C101"),
         (MD, at[PLANTED_B[1][2]], "C102"),
         (NB, at[PLANTED_B[2][2]], "C301"),
+        (MD, at[PLANTED_B[3][2]], "C304"),
     }
 
 
