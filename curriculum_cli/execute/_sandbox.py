@@ -349,7 +349,10 @@ def drop_capabilities(switch_to: int | None = None) -> bool:
         return False
 
 
-def limit_resources(memory_mb: int | None, disk_mb: int, in_namespace: bool) -> dict[str, bool]:
+def limit_resources(
+    memory_mb: int | None, disk_mb: int, in_namespace: bool, processes: dict[int, int] | None = None
+) -> dict[str, bool]:
+    """rlimits; ``processes``: uid -> processes it had machine-wide, counted before ``/proc`` was replaced."""
     applied = {"memory_limit": False, "nproc_limit": in_namespace and process_limit_in_namespace()}
     _set_limit(resource.RLIMIT_CORE, 0)
     _set_limit(resource.RLIMIT_FSIZE, min(_FILE_SIZE_LIMIT, disk_mb * 1024 * 1024))
@@ -359,7 +362,10 @@ def limit_resources(memory_mb: int | None, disk_mb: int, in_namespace: bool) -> 
             resource.RLIMIT_AS, _address_space() + memory_mb * 1024 * 1024
         )
     if os.getuid() != 0 and not applied["nproc_limit"]:  # RLIMIT_NPROC never binds uid 0
-        applied["nproc_limit"] = _set_limit(resource.RLIMIT_NPROC, _own_processes() + 256)
+        running = (processes or {}).get(os.getuid())
+        applied["nproc_limit"] = _set_limit(
+            resource.RLIMIT_NPROC, (running if running is not None else count_processes(os.getuid())) + 256
+        )
     return applied
 
 
@@ -385,8 +391,8 @@ def _address_space() -> int:
     return 0
 
 
-def _own_processes() -> int:
-    uid = os.getuid()
+def count_processes(uid: int) -> int:
+    """Processes of ``uid`` that this process's ``/proc`` shows (RLIMIT_NPROC counts all of them)."""
     count = 0
     try:
         for entry in os.scandir("/proc"):

@@ -275,6 +275,7 @@ def _chain_process(request: dict[str, Any], fd: int, workdir: str, in_namespace:
     seal = _protocol.Seal(key)
     del key
     disk_mb = int(request.get("disk_mb") or 512)
+    processes = {uid: _sandbox.count_processes(uid) for uid in {os.getuid(), _sandbox.NOBODY}}  # host /proc
     info: dict[str, Any] = _isolate(workdir, disk_mb, in_namespace)
     owner = info.get("uid") if info.get("uid") != os.geteuid() else None
     info["capabilities_dropped"] = _sandbox.drop_capabilities(owner)
@@ -288,7 +289,7 @@ def _chain_process(request: dict[str, Any], fd: int, workdir: str, in_namespace:
     torch = sys.modules.get("torch")
     if torch is not None:
         torch.set_num_threads(1)
-    info.update(_sandbox.limit_resources(request.get("memory_mb"), disk_mb, info["namespaces"]))
+    info.update(_sandbox.limit_resources(request.get("memory_mb"), disk_mb, info["namespaces"], processes))
     info["seccomp"] = _sandbox.install_seccomp(strict=not info["namespaces"])
     missing = _sandbox.missing_guarantees(info)
     try:
