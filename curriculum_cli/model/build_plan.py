@@ -42,10 +42,15 @@ _SLUG_SHAPE = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+)*")
 _OF = re.compile(r"^\s*(?:of|/)\s*(?P<m>\d+)", re.IGNORECASE)
 _MODULE = re.compile(r"module\s+(?P<id>\d+(?:\.\d+)*)", re.IGNORECASE)
 _LESSON_NO = re.compile(r"lesson\s+(?P<n>\d+)", re.IGNORECASE)
-_DEFERRAL = re.compile(
-    r"\((?P<kind>lesson|module)\s+(?P<num>[\d.]+)\s*(?::\s*(?P<slug>[\w.-]+))?[^)]*\)\s*$",
-    re.IGNORECASE,
+#: The parenthesis closing a NOT-list item, where a deferral is written.
+_DEFERRAL_PARENS = re.compile(r"\((?P<inner>[^()]*)\)\s*[.;,]?\s*$")
+#: Its start: a few lead words ("see", "covered in", "deferred to") then "lesson" or "module".
+_DEFERRAL_START = re.compile(
+    r"^\s*(?:(?:[a-z]+|→|->)\s*:?\s*){0,3}?(?=(?:lesson|module)\s+\d)", re.IGNORECASE,
 )
+_DEFERRAL_LESSON = re.compile(r"\blesson\s+(?P<n>\d+(?:\.\d+)*)", re.IGNORECASE)
+_DEFERRAL_MODULE = re.compile(r"\bmodule\s+(?P<m>\d+(?:\.\d+)*)", re.IGNORECASE)
+_DEFERRAL_SLUG = re.compile(r":\s*`?(?P<slug>[\w.-]+)")
 _NUMBER = re.compile(r"\d+")
 _RANGE = re.compile(r"(?P<low>\d+)\s*(?:-|–|—|to|or)\s*(?P<high>\d+)")
 _NUMBER_WORDS = {
@@ -222,6 +227,35 @@ def parse_citation(text: str, line: int | None = None) -> m.Citation:
 def _depth(text: str, line: int) -> m.DepthCell:
     value = parse_depth(strip_markup(text))
     return m.DepthCell(raw=value.raw, depth=value.depth, raised_from=value.raised_from, kind=value.kind, line=line)
+
+
+def _deferral(text: str) -> m.Deferral | None:
+    """Where a NOT-list item is deferred, from its closing parenthesis.
+
+    ``(lesson 3: slug)`` is a lesson of this module; ``(lesson 1.3.2: slug)``,
+    ``(lesson 2 of module 1.3: slug)``, ``(module 1.3, lesson 2)`` one of
+    another module; ``(module 1.3)`` a module.  A few lead words may come
+    first: ``(see lesson 4)``, ``(covered in module 2.1)``.
+    """
+    parens = _DEFERRAL_PARENS.search(strip_markup(text))
+    if parens is None:
+        return None
+    inner = parens["inner"]
+    start = _DEFERRAL_START.match(inner)
+    if start is None:
+        return None
+    rest = inner[start.end():]
+    lesson, module = _DEFERRAL_LESSON.search(rest), _DEFERRAL_MODULE.search(rest)
+    slug = _DEFERRAL_SLUG.search(rest)
+    if lesson is None:
+        if module is None:
+            return None
+        return m.Deferral(raw=parens.group(0).strip(), kind="module", number=module["m"].rstrip("."),
+                          slug=slug["slug"] if slug else None)
+    number = lesson["n"].rstrip(".")
+    if module is not None and "." not in number:
+        number = f"{module['m'].rstrip('.')}.{number}"
+    return m.Deferral(raw=parens.group(0).strip(), kind="lesson", number=number, slug=slug["slug"] if slug else None)
 
 
 class _PlanBuilder:
@@ -581,12 +615,7 @@ class _PlanBuilder:
     def _scope_item(text: str, line: int, deferred: bool) -> m.ScopeItem:
         deferral = None
         if deferred:
-            match = _DEFERRAL.search(strip_markup(text))
-            if match:
-                deferral = m.Deferral(
-                    raw=match.group(0).strip(), kind=match["kind"].lower(), number=match["num"].rstrip("."),
-                    slug=match["slug"],
-                )
+            deferral = _deferral(text)
         return m.ScopeItem(text=text, line=line, deferral=deferral)
 
     # ----------------------------------------------------------------- tables
@@ -601,6 +630,15 @@ class _PlanBuilder:
             header=table.header, rows=len(table.rows), line=table.line, end_line=table.end_line
         )
         for row in table.ragged_rows():
+            if row.rendered_cells != len(row.cells):
+                self.problem(
+                    "P103", row.line,
+                    f"an unescaped '|' inside a code span splits this row into {row.rendered_cells} cells, "
+                    f"the header has {len(table.header)} (Markdown tables split on every '|', code spans "
+                    "included; the extra cells are dropped or shifted when rendered)",
+                    "write the '|' inside the code span as '\\|'",
+                )
+                continue
             self.problem(
                 "P103", row.line,
                 f"table row has {len(row.cells)} cells, the header has {len(table.header)}",

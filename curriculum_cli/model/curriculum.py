@@ -40,7 +40,7 @@ from curriculum_cli.model.record import (
     best_match,
     concept_key,
 )
-from curriculum_cli.parse.markdown import Document
+from curriculum_cli.parse.markdown import Document, strip_markup
 
 
 @dataclass
@@ -301,9 +301,40 @@ def trace_claim(
         row, score = best_match(name, extra)
         if score >= MATCH_THRESHOLD:
             trace.row, trace.score = row, score
+    if not trace.found:
+        named = _row_naming_api(name, rows)
+        if named is not None:
+            trace.row, trace.score = named, MATCH_THRESHOLD
     if trace.shallow and trace.earlier:
         trace.deepened = _deepened_before(curriculum, lesson, name, claimed)
     return trace
+
+
+_IDENTIFIER = re.compile(r"\.?[A-Za-z_][\w]*(?:\.[A-Za-z_]\w*)*")
+
+
+def _api_name(claim: str) -> str | None:
+    """The last part of ``claim`` when the claim is an API identifier (``random_split``,
+    ``nn.Module``, ``.item()``, ``DataLoader``), else ``None``: plain words are concepts."""
+    text = strip_markup(claim).strip()
+    text = re.sub(r"\(.*\)$", "", text).strip()
+    if not _IDENTIFIER.fullmatch(text):
+        return None
+    last = text.rsplit(".", 1)[-1]
+    if len(last) < 3 or not ("_" in text or "." in text or re.search(r"[a-z][A-Z]", text)):
+        return None
+    return last
+
+
+def _row_naming_api(claim: str, rows: list[RecordRow]) -> RecordRow | None:
+    """The first row whose Notes name the API ``claim`` as an identifier (``random_split(...)``)."""
+    last = _api_name(claim)
+    if last is None:
+        return None
+    for row in rows:
+        if any(found.rsplit(".", 1)[-1] == last for found in _IDENTIFIER.findall(row.notes)):
+            return row
+    return None
 
 
 def _deepened_before(curriculum: Curriculum, lesson: Lesson, name: str, claimed: Depth | None) -> RecordRow | None:

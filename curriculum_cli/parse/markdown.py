@@ -24,6 +24,13 @@ from curriculum_cli.load.files import lines_of
 class Row:
     line: int
     cells: list[str]
+    #: Cells a GFM renderer makes of the source line: every unescaped ``|``
+    #: splits, even inside a code span (``None``: same as ``cells``).
+    rendered: int | None = None
+
+    @property
+    def rendered_cells(self) -> int:
+        return len(self.cells) if self.rendered is None else self.rendered
 
     def get(self, index: int | None, default: str = "") -> str:
         if index is None or index >= len(self.cells):
@@ -47,7 +54,9 @@ class Table:
         return None
 
     def ragged_rows(self) -> list[Row]:
-        return [row for row in self.rows if len(row.cells) != len(self.header)]
+        """Rows whose cells (as written, or as a GFM renderer splits them) differ in number from the header."""
+        width = len(self.header)
+        return [row for row in self.rows if len(row.cells) != width or row.rendered_cells != width]
 
 
 @dataclass(slots=True)
@@ -277,6 +286,17 @@ def split_row(line: str) -> list[str]:
     return cells
 
 
+def rendered_cell_count(line: str) -> int:
+    """Cells a GFM renderer makes of a table source line: it splits on every
+    unescaped ``|``, code spans included (``\\|`` is the only way to keep one)."""
+    text = line.strip()
+    if text.startswith("|"):
+        text = text[1:]
+    if text.endswith("|") and not text.endswith("\\|"):
+        text = text[:-1]
+    return len(_PIPE_SPLIT.split(text))
+
+
 # --------------------------------------------------------------------------- parser
 
 
@@ -313,7 +333,9 @@ def _split_tables(content: str, first_line: int) -> list[Block]:
             index += 2
             rows: list[Row] = []
             while index < len(lines) and "|" in lines[index]:
-                rows.append(Row(first_line + index, split_row(lines[index])))
+                cells = split_row(lines[index])
+                rendered = rendered_cell_count(lines[index])
+                rows.append(Row(first_line + index, cells, None if rendered == len(cells) else rendered))
                 index += 1
             blocks.append(Table(start, first_line + index - 1, header, rows))
             pending_start = first_line + index

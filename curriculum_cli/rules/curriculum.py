@@ -354,8 +354,9 @@ def deferral_missing(ctx: LessonContext) -> Iterator[Issue]:
     """A NOT-list item is deferred to a lesson or module that the course does not have.
 
     ``(lesson 3: nn-module)`` names lesson 3 of this module (its slug must
-    agree); ``(lesson 2.2.1)`` a lesson of another module; ``(module 2.2)``
-    a module.
+    agree); ``(lesson 2.2.1)``, ``(lesson 1 of module 2.2: slug)`` or
+    ``(module 2.2, lesson 1)`` a lesson of another module; ``(module 2.2)``
+    a module.  Lead words such as "see" or "covered in" may come first.
     """
     plan = _plan(ctx)
     for item in plan.scope.not_items if plan and plan.scope else []:
@@ -406,7 +407,8 @@ def record_lesson_missing(curriculum: Curriculum) -> Iterator[Issue]:
 
 
 def _lesson_built(lesson: Lesson) -> bool:
-    return bool(lesson.built) or (lesson.entry is not None and lesson.entry.built)
+    """Built: any artifact (a page or a practice notebook), or BUILT in the module plan."""
+    return bool(lesson.artifacts) or (lesson.entry is not None and lesson.entry.built)
 
 
 @rule(
@@ -418,7 +420,7 @@ def status_count_mismatch(curriculum: Curriculum) -> Iterator[Issue]:
     """A course or series table states lesson counts (``3``, ``2/3``) or lessons that disagree with the lessons present.
 
     A module whose status says COMPLETE must have every lesson built (a
-    built lesson file, or BUILT in the module plan).
+    built lesson page or a practice notebook, or BUILT in the module plan).
     """
     index = curriculum.index
     docs = [curriculum.course] if curriculum.course else []

@@ -128,7 +128,9 @@ def ragged_table_row(target: PlanDocument) -> Iterator[Issue]:
     """A table row has more or fewer cells than its header.
 
     Usually an unescaped ``|`` inside a cell (write ``\\|``) or a missing
-    cell.  The row is still read, cell by cell, from the left.
+    cell.  Cells are counted on the source line as a Markdown renderer
+    splits it: an unescaped ``|`` inside a code span (`` `a | b` ``) splits
+    the row too.  The row is still read, cell by cell, from the left.
     """
     for problem in target.plan.problems:
         if problem.code == "P103":
