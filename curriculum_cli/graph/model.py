@@ -60,7 +60,7 @@ def node_id(lesson: Lesson) -> str:
 def _status(lesson: Lesson) -> str:
     if lesson.entry is not None and lesson.entry.status:
         return lesson.entry.status
-    return "built" if lesson.built else "planned" if lesson.plan else "listed"
+    return "built" if lesson.artifacts else "planned" if lesson.plan else "listed"
 
 
 def _problem(trace: Trace) -> str:

@@ -50,7 +50,9 @@ _DEFERRAL_START = re.compile(
 )
 _DEFERRAL_LESSON = re.compile(r"\blesson\s+(?P<n>\d+(?:\.\d+)*)", re.IGNORECASE)
 _DEFERRAL_MODULE = re.compile(r"\bmodule\s+(?P<m>\d+(?:\.\d+)*)", re.IGNORECASE)
-_DEFERRAL_SLUG = re.compile(r":\s*`?(?P<slug>[\w.-]+)")
+_DEFERRAL_SLUG = re.compile(r"(?::|\s[—–]|\s--?\s)\s*`?(?P<slug>[a-z][\w.-]*)")
+#: Words that point back ("already covered in lesson 2"): a reminder, not a deferral.
+_DEFERRAL_BACK = re.compile(r"\b(?:already|previously|earlier|was|were|recap|review(?:ed)?|from|since)\b", re.IGNORECASE)
 _NUMBER = re.compile(r"\d+")
 _RANGE = re.compile(r"(?P<low>\d+)\s*(?:-|–|—|to|or)\s*(?P<high>\d+)")
 _NUMBER_WORDS = {
@@ -235,14 +237,16 @@ def _deferral(text: str) -> m.Deferral | None:
     ``(lesson 3: slug)`` is a lesson of this module; ``(lesson 1.3.2: slug)``,
     ``(lesson 2 of module 1.3: slug)``, ``(module 1.3, lesson 2)`` one of
     another module; ``(module 1.3)`` a module.  A few lead words may come
-    first: ``(see lesson 4)``, ``(covered in module 2.1)``.
+    first: ``(see lesson 4)``, ``(covered in module 2.1)``, but not words
+    that point back (``(already covered in lesson 2)`` is a reminder).  The
+    slug follows a colon or a dash.
     """
     parens = _DEFERRAL_PARENS.search(strip_markup(text))
     if parens is None:
         return None
     inner = parens["inner"]
     start = _DEFERRAL_START.match(inner)
-    if start is None:
+    if start is None or _DEFERRAL_BACK.search(inner[: start.end()]):
         return None
     rest = inner[start.end():]
     lesson, module = _DEFERRAL_LESSON.search(rest), _DEFERRAL_MODULE.search(rest)

@@ -160,3 +160,31 @@ def test_an_escaped_pipe_inside_a_code_span_is_one_cell(census: Path) -> None:
 def test_a_deferral_with_lead_words_to_an_earlier_lesson_is_reported(census: Path) -> None:
     line = _edit(census, FORMATTING, NOT_ITEM, "- Patterns in text (covered in lesson 1.1.1: string-slicing)")
     assert _findings(census) == {(FORMATTING, line, "X302")}
+
+
+@pytest.mark.parametrize("wording", [
+    "(lesson 1 of module 1.2 — pattern-basics)",
+    "(module 1.2, lesson 1 - pattern-basics)",
+])
+def test_a_deferral_may_name_the_slug_after_a_dash(census: Path, wording: str) -> None:
+    _edit(census, FORMATTING, NOT_ITEM, f"- Patterns in text {wording}")
+    assert _findings(census) == set()
+
+
+def test_a_deferral_naming_the_wrong_slug_after_a_dash_is_reported(census: Path) -> None:
+    line = _edit(census, FORMATTING, NOT_ITEM, "- Patterns in text (lesson 1 of module 1.2 — pattern-magic)")
+    assert _findings(census) == {(FORMATTING, line, "X301")}
+
+
+def test_a_reminder_of_an_earlier_lesson_is_not_a_deferral(census: Path) -> None:
+    _edit(census, FORMATTING, NOT_ITEM, "- Slicing again (already covered in lesson 1.1.1: string-slicing)")
+    assert _findings(census) == set()
+
+
+def test_the_graph_shows_a_notebook_only_lesson_as_built(census: Path) -> None:
+    from curriculum_cli.graph import build_graph
+    from curriculum_cli.load.curriculum import open_curriculum
+
+    _complete_module(census)
+    status = {node.slug: node.status for node in build_graph(open_curriculum(census)).nodes}
+    assert status["formatting-values"] == "built"
