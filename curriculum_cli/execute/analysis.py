@@ -632,7 +632,7 @@ def _keywords(
                 continue
             if not _keyword_tracked(use, block, chain, tracked):
                 continue
-            if not callee.startswith(".") and inventory.allowed(callee):
+            if not callee.startswith(".") and inventory.allows_exactly(callee):
                 continue
             keyword = use.keyword
             if keyword in seen or inventory.covers_keyword(keyword) or _mentions(prose, keyword) or _mentions(comments, keyword):

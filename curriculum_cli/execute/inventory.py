@@ -84,6 +84,7 @@ _BARE = re.compile(r"(?<![\w.`])((?:%s)(?:\.[A-Za-z_]\w*)+)(\([^()]*\))?" % "|".
 _DOTTED = re.compile(r"(?<![\w])(\.?[A-Za-z_]\w*(?:\s*\.\s*[A-Za-z_]\w*)*)")
 _TOP_KEYWORD = re.compile(r"(?<![\w.])([A-Za-z_]\w*)=(?!=)")
 _PAREN_KEYWORD = re.compile(r"([A-Za-z_]\w*)\s*=(?!=)")
+_FROM_IMPORT = re.compile(r"from\s+([A-Za-z_][\w.]*)\s+import\s+\(?\s*([A-Za-z_][\w\s,]*?)\)?\s*$")
 
 
 def normalize(path: str) -> str:
@@ -134,6 +135,12 @@ def parse_span(span: str) -> Taught:
             outer.append(char)
             continue
         (inner if depth else outer).append(char)
+    imported = _FROM_IMPORT.match(span.strip())
+    if imported:  # `from torch.utils.data import Dataset, TensorDataset` teaches each name
+        module = normalize(imported.group(1))
+        taught.paths.add(module)
+        taught.paths.update(f"{module}.{name}" for name in re.findall(r"[A-Za-z_]\w*", imported.group(2)))
+        return taught
     taught.keywords.update(_PAREN_KEYWORD.findall("".join(inner)))
     taught.keywords.update(_TOP_KEYWORD.findall("".join(outer)))
     for match in _DOTTED.finditer(span):
@@ -201,13 +208,41 @@ class Inventory:
     # -- coverage
 
     def allowed(self, api: str) -> bool:
-        return any(api == a or api.startswith(a + ".") for a in self.allow)
+        """Does an allowlist entry cover ``api``?  A module covers what is in it
+        (``torch.nn`` covers ``torch.nn.ReLU``), aliases count (``nn.ReLU``), a
+        bare class or function name covers it from any module (``DataLoader``)
+        and ``.name`` covers the Tensor method or attribute ``torch.Tensor.name``."""
+        for entry in self.allow:
+            if entry.startswith("."):
+                if tensor_method(api) == entry[1:]:
+                    return True
+                continue
+            path = normalize(entry)
+            if api == path or api.startswith(path + "."):
+                return True
+            if "." not in entry and entry not in MODULE_ROOTS and entry not in DEFAULT_ALLOWLIST and api.endswith("." + entry):
+                return True
+        return False
+
+    def allows_exactly(self, api: str) -> bool:
+        """Does an allowlist entry name ``api`` itself (not only its module)?"""
+        return any(
+            normalize(entry) == api or ("." not in entry and entry not in MODULE_ROOTS and api.endswith("." + entry))
+            for entry in self.allow
+            if not entry.startswith(".")
+        )
 
     def covers(self, api: str, kind: str = "call") -> bool:
-        """Is resolved path ``api`` taught or allowed?"""
+        """Is resolved path ``api`` taught or allowed?
+
+        A name a record writes alone (```DataLoader(dataset)```,
+        ```random_split(...)```) covers that name from a tracked module
+        (``torch.utils.data.DataLoader``)."""
         if self.allowed(api) or api in self.taught.paths:
             return True
         if kind == "import" and (api in self.taught.names or any(p.startswith(api + ".") for p in self.taught.paths)):
+            return True
+        if "." in api and kind != "attribute" and tensor_method(api) is None and api.rsplit(".", 1)[1] in self.taught.names:
             return True
         method = tensor_method(api)
         return method is not None and method in self.taught.methods
