@@ -69,3 +69,17 @@ def test_raise_to_a_non_depth_word_keeps_the_first_depth() -> None:
 )
 def test_parse_type(text: str, kind: LessonType | None) -> None:
     assert parse_type(text) is kind
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("DEVELOPED (assumed)", "assumed"),
+        ("assumed (ops background)", "assumed"),
+        ("Assumed", "assumed"),
+        ("DEVELOPED (from 1.3)", None),
+        ("DEVELOPED (see the background box)", None),
+    ],
+)
+def test_assumed_levels_are_marked(text: str, kind: str | None) -> None:
+    assert parse_depth(text).kind == kind

@@ -126,9 +126,21 @@ def header_label(label: str) -> str | None:
 
 
 def is_medium(value: str) -> bool:
-    """A ``**Type:**`` value that describes the medium ("Hands-on notebook"), not the load."""
-    have = words(value)
-    return parse_type(value) is None and (len(have) > 1 or any(w in aliases.MEDIUM_WORDS for w in have))
+    """A ``**Type:**`` value that describes the medium ("Hands-on notebook"), not the load.
+
+    A load word in lower case beside a medium word ("Project notebook",
+    "Consolidation exercises") describes the medium; a load word in capitals
+    ("PROJECT notebook") or in parentheses ("Notebook (BUILD)") is the load.
+    """
+    if parse_type(value) is None:
+        have = words(value)
+        return len(have) > 1 or any(w in aliases.MEDIUM_WORDS for w in have)
+    outside = re.sub(r"\([^)]*\)", " ", value.replace("*", ""))
+    loads = [w for w in re.findall(r"[A-Za-z]+", outside) if w.lower() in aliases.TYPE_WORDS]
+    return (
+        bool(loads) and not any(w.isupper() for w in loads)
+        and any(w in aliases.MEDIUM_WORDS for w in words(outside))
+    )
 
 
 def _scope_label(label: str) -> str | None:
@@ -377,7 +389,7 @@ class _PlanBuilder:
         text = strip_markup(value)
         if label == "type" and header.type_raw is None:
             header.type_raw, header.type_line = value, line
-            header.type = parse_type(value)
+            header.type = None if is_medium(value) else parse_type(value)
         elif label == "load_type" and self._load_type is None and parse_type(value) is not None:
             self._load_type = (value, line)
         elif label == "previous" and header.previous is None:

@@ -30,7 +30,7 @@ from typing import Any, Literal
 
 from curriculum_cli.config import Config
 from curriculum_cli.model.course import CourseDoc
-from curriculum_cli.model.depth import Depth, LessonType
+from curriculum_cli.model.depth import Depth, LessonType, held_depth
 from curriculum_cli.model.module_plan import ModulePlan, SequenceEntry
 from curriculum_cli.model.plan import Citation, LessonPlan
 from curriculum_cli.model.record import (
@@ -368,7 +368,9 @@ def lesson_traces(curriculum: Curriculum, lesson: Lesson) -> list[Trace]:
         for concept in plan.concepts:
             traces.append(
                 _best_trace([
-                    trace_claim(curriculum, lesson, "concept", concept.line, concept.name, concept.depth.depth, cite)
+                    trace_claim(
+                        curriculum, lesson, "concept", concept.line, concept.name, held_depth(concept.depth.raw), cite,
+                    )
                     for cite in (concept.source, *concept.also)
                 ])
             )
@@ -378,7 +380,7 @@ def lesson_traces(curriculum: Curriculum, lesson: Lesson) -> list[Trace]:
                 _best_trace([
                     trace_claim(
                         curriculum, lesson, "prerequisite", prereq.line, prereq.concept,
-                        None if gap else prereq.actual.depth, cite, gap,
+                        None if gap else held_depth(prereq.actual.raw), cite, gap,
                     )
                     for cite in (prereq.source, *prereq.also)
                 ])

@@ -44,6 +44,7 @@ class DepthValue:
     raised_from: Depth | None = None
     #: For a cell naming no depth: ``absent`` (MISSING, NOT TAUGHT, ``--``), ``assumed``
     #: (Assumed, prior knowledge) or ``unrated`` (REINFORCED); ``None`` when unreadable.
+    #: A level said to be assumed (``DEVELOPED (assumed)``) is ``assumed`` too.
     kind: str | None = None
 
     @property
@@ -72,7 +73,27 @@ def parse_depth(text: str) -> DepthValue:
         if end is not None:
             return DepthValue(raw, end, start)
     depth = _first_depth(clean)
-    return DepthValue(raw, depth, kind=None if depth is not None else depth_kind(clean))
+    if depth is not None:
+        return DepthValue(raw, depth, kind="assumed" if _says_assumed(clean) else None)
+    return DepthValue(raw, depth, kind=depth_kind(clean))
+
+
+def _says_assumed(text: str) -> bool:
+    """``DEVELOPED (assumed)``, ``APPLIED (prior knowledge)``: a level the course takes as given."""
+    return "assumed" in _WORD.findall(text.lower()) or any(
+        depth_kind(inner) == "assumed" for inner in re.findall(r"\(([^)]*)\)", text)
+    )
+
+
+def held_depth(raw: str) -> Depth | None:
+    """The depth a student already has, from a depth cell: the start of a raise
+    (``DEVELOPED -> APPLIED`` says DEVELOPED now, APPLIED after this lesson;
+    ``MISSING -> DEVELOPED`` says none), else the depth written."""
+    clean = raw.replace("*", "").replace("`", "")
+    parts = [p for p in _ARROW.split(clean) if p.strip()]
+    if len(parts) >= 2 and _first_depth(parts[-1]) is not None:
+        return _first_depth(parts[0])
+    return _first_depth(clean)
 
 
 def depth_kind(text: str) -> str | None:

@@ -37,7 +37,9 @@ def prerequisite_status(target: PlanDocument) -> Iterator[Issue]:
     """A prerequisite's Status disagrees with its Required and Actual depth.
 
     ``OK`` needs Actual Depth >= Required Depth; an Actual Depth below the
-    required one is a ``GAP`` and must be resolved.  A row marked ``GAP``
+    required one is a ``GAP`` and must be resolved.  An Actual Depth the
+    course assumes from outside (``Assumed``, ``assumed (background)``,
+    ``DEVELOPED (assumed)``) meets any requirement.  A row marked ``GAP``
     whose actual depth already meets the requirement is reported too (it
     plans work that is not needed).
     """
@@ -48,7 +50,7 @@ def prerequisite_status(target: PlanDocument) -> Iterator[Issue]:
             continue
         short = actual is None or actual < required
         actual_name = actual.name if actual else prereq.actual.raw or "missing"
-        if status == "OK" and short:
+        if status == "OK" and short and prereq.actual.kind != "assumed":
             yield Issue(
                 f"{prereq.concept!r} is marked OK but Actual Depth {actual_name} is below Required Depth {required.name}",
                 prereq.line, fix="mark it GAP and plan its resolution, or correct the depths", subject=prereq.concept,

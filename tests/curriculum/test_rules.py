@@ -78,3 +78,24 @@ def test_concept_names_match_tolerantly(claim: str, row: str) -> None:
 @pytest.mark.parametrize(("claim", "row"), [("Mean square loss", "Mean squared error"), ("Tensor shape", "Tensor dtype")])
 def test_different_concepts_do_not_match(claim: str, row: str) -> None:
     assert concept_score(claim, row) < 85
+
+
+@pytest.mark.parametrize(
+    ("phase1", "prereq", "expected"),
+    [
+        # The cell says what the student has now, then what this lesson raises it to.
+        ("INTRODUCED -> DEVELOPED", "INTRODUCED → APPLIED", set()),
+        ("MISSING -> INTRODUCED", "INTRODUCED", set()),
+        # Near miss: the starting depth itself is above the record.
+        ("DEVELOPED -> APPLIED", "INTRODUCED", {14}),
+        ("INTRODUCED", "DEVELOPED → APPLIED", {26}),
+    ],
+)
+def test_depth_raise_claims_its_starting_depth(tmp_curriculum: Path, phase1: str, prereq: str, expected: set[int]) -> None:
+    doc = tmp_curriculum / "series-1/module-1-1/lessons/beta.md"
+    text = doc.read_text().replace(
+        "| shape of a tensor | INTRODUCED | alpha (1.1.1) |", f"| shape of a tensor | {phase1} | alpha (1.1.1) |"
+    ).replace("| Tensor shape | INTRODUCED | INTRODUCED | alpha (1.1) |", f"| Tensor shape | INTRODUCED | {prereq} | alpha (1.1) |")
+    doc.write_text(text)
+    found = findings(tmp_curriculum, select=["X102"])
+    assert {line for _, line, _ in found} == expected

@@ -200,7 +200,7 @@ def test_bold_labels_name_their_part(label: str, part: str) -> None:
 @pytest.mark.parametrize(
     ("cell", "depth", "kind"),
     [
-        ("DEVELOPED (assumed)", "DEVELOPED", None), ("DEVELOPED/APPLIED", "DEVELOPED", None),
+        ("DEVELOPED (assumed)", "DEVELOPED", "assumed"), ("DEVELOPED/APPLIED", "DEVELOPED", None),
         ("DEVELOPED / INTRODUCED", "DEVELOPED", None), ("REVISITED (DEVELOPED)", "DEVELOPED", None),
         ("GAP (MENTIONED)", "MENTIONED", None), ("MISSING", None, "absent"), ("NOT TAUGHT", None, "absent"),
         ("Not explicitly taught", None, "absent"), ("NOT EXPLICIT", None, "absent"), ("--", None, "absent"),
