@@ -14,7 +14,9 @@ ellipsis (``# tensor([...])``) are not checked.
 
 A claim matches when, whitespace removed, it equals the first output line of
 its statement, or all its output lines joined; numbers compare within a
-relative tolerance.
+relative tolerance.  A claim listing several values (``# 2.94, 4.02`` on
+``print(f"mean = {m:.2f}, std = {s:.2f}")`` or ``print(a, b)``) matches when
+each value, in order, equals a number the line prints, at the precision shown.
 """
 
 from __future__ import annotations
@@ -71,13 +73,29 @@ def claim_text(comment: str) -> tuple[str, str] | None:
         return (text[: labelled.end()] + value[0], text) if value else None
     if not text or "?" in text[:3] or "..." in text or "…" in text:
         return None
-    core = _core(text)
-    if not core or not _plausible(core) or is_placeholder(core):
+    values = _VALUES.match(text)
+    core = values.group(0).rstrip() if values else _core(text)
+    if not core or not (values or _plausible(core)) or is_placeholder(core):
         return None
     rest = text[len(core) :].strip()
     if rest and not explicit and rest[0] not in "(—–-,;#[=0123456789'\"":
         return None  # ``# 2 dimensions``, ``# torch.no_grad disables ...``: remarks
     return core, text
+
+
+_NUM = r"[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?"
+#: Several bare values: ``2.94, 4.02`` or ``2.94 4.02`` (what ``print(a, b)`` or a
+#: print with several labels shows).
+_VALUES = re.compile(rf"^{_NUM}(?:\s*[,;]\s*{_NUM}|\s+{_NUM})+(?![\w.])")
+#: A number standing on its own in printed text (not the ``1`` of ``layer1``).
+_PRINTED_NUMBER = re.compile(rf"(?<![\w.]){_NUM}(?![\w])")
+
+
+def claimed_values(text: str) -> list[str] | None:
+    """The values of a claim listing several (``2.94, 4.02``), else None."""
+    if not _VALUES.fullmatch(text.strip()):
+        return None
+    return re.findall(_NUM, text)
 
 
 _PLACEHOLDER_TEXT = re.compile(r"[xX]{2,}|\?\?|\bN\.N+|^<[A-Za-z_][\w ]*>$")
@@ -168,6 +186,9 @@ def matches(claim: Claim, lines: list[str], tolerance: float) -> bool:
     """
     if not lines:
         return True
+    values = claimed_values(claim.text)
+    if values is not None:
+        return _values_printed(values, " ".join(lines), tolerance)
     candidates = {lines[0], " ".join(lines)}
     candidates |= {value for value in map(after_label, list(candidates)) if value}
     return any(same_output(expected, actual, tolerance) for expected in (claim.text, claim.full) for actual in candidates)
@@ -183,9 +204,22 @@ def after_label(line: str) -> str | None:
     return line[match.end() :] if match else None
 
 
+def _values_printed(values: list[str], printed: str, tolerance: float) -> bool:
+    """Every claimed value, in order, among the numbers the line prints (labels
+    may hold numbers of their own: ``epoch 3: loss = 0.41``)."""
+    numbers = iter(_PRINTED_NUMBER.findall(printed))
+    return all(any(_close(value, number, tolerance) for number in numbers) for value in values)
+
+
 def expected_text(claim: Claim, lines: list[str]) -> str:
     """What the claim should say: the printed value, after the label when the claim has none."""
     actual = actual_text(lines)
+    values = claimed_values(claim.text)
+    printed = _PRINTED_NUMBER.findall(actual)
+    if values is not None and len(printed) == len(values):  # the claim's form, the printed numbers
+        parts = re.split(f"({_NUM})", claim.text)
+        numbers = iter(printed)
+        return "".join(next(numbers) if index % 2 else part for index, part in enumerate(parts))
     value = after_label(actual)
     label = actual[: len(actual) - len(value)] if value else ""
     if value and not "".join(claim.text.split()).startswith("".join(label.split())):

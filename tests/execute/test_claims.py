@@ -160,3 +160,30 @@ def test_the_fix_for_a_labelled_print_is_the_value_only() -> None:
     assert expected_text(_claim(" 1.3570"), ["g = 1.3560"]) == "1.3560"
     labelled = Claim(1, 1, 1, "g = 1.3570", "g = 1.3570")
     assert expected_text(labelled, ["g = 1.3560"]) == "g = 1.3560"
+
+
+@pytest.mark.parametrize(
+    ("comment", "printed", "same"),
+    [
+        (" 3.2, 8.7", "driest = 3.2, wettest = 8.7", True),  # print(f"driest = {lo:.1f}, wettest = {hi:.1f}")
+        (" 3.2, 8.6", "driest = 3.2, wettest = 8.7", False),  # the second value is wrong
+        (" 8.7, 3.2", "driest = 3.2, wettest = 8.7", False),  # in order
+        (" 3.2 8.7", "3.2104 8.6951", True),  # print(lo, hi), at the precision shown
+        (" 3.2 8.6", "3.2104 8.6951", False),
+        (" 5, 0.750", "week 2: rainiest day = 5, share = 0.750", True),  # numbers in labels are skipped
+        (" 5, 0.750, 1.0", "rainiest day = 5, share = 0.750", False),  # claims more than it prints
+    ],
+)
+def test_a_claim_listing_several_values_compares_each(comment: str, printed: str, same: bool) -> None:
+    from curriculum_cli.execute.claims import matches
+
+    claim = _claim(comment)
+    assert claim.text == comment.strip()
+    assert matches(claim, [printed], 1e-4) is same
+
+
+def test_the_fix_for_several_values_keeps_the_claims_form() -> None:
+    from curriculum_cli.execute.claims import expected_text
+
+    assert expected_text(_claim(" 3.2, 8.6"), ["driest = 3.2, wettest = 8.7"]) == "3.2, 8.7"
+    assert expected_text(_claim(" 3.2 8.6"), ["3.2 8.7"]) == "3.2 8.7"
