@@ -72,7 +72,12 @@ _ROW_SEVERITY = re.compile(
 _SPLIT = re.compile(r"\s+(?:—|–|--)\s+|:\s+|\s+-\s+")
 _BOLD_LEAD = re.compile(r"^\s*\*\*(?P<bold>.+?)\*\*\s*(?P<rest>.*)$", re.DOTALL)
 #: A sentence about all the findings at once.
-_CLAIM_LIKE = re.compile(r"\b(?:all|every|both|each|none)\b.*\b(?:findings?|issues?|items?)\b", re.IGNORECASE)
+#: A sentence about every row ("All 3 findings were fixed", "none of the issues remain"): the
+#: quantifier is a few words from the noun, and a status word ("NON-ISSUE") is not the noun.
+_CLAIM_LIKE = re.compile(
+    r"\b(?:all|every|both|each|none)\b(?:\W+[\w-]+){0,3}?\W+(?<!non-)(?<!an )(?:findings?|issues?|items?)\b",
+    re.IGNORECASE,
+)
 #: Reviewer-written marker: ``<!-- curriculum: reviewer -->``.
 REVIEWER_MARK = "reviewer"
 

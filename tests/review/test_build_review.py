@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from curriculum_cli.config import Config
 from curriculum_cli.findings import Finding, Severity
 from curriculum_cli.load.curriculum import load_plan
+from curriculum_cli.model.build_review import _text_row
 from curriculum_cli.review import resolve_lesson
 from curriculum_cli.review.fingerprint import comment, fingerprint, normalize_message
 
@@ -44,3 +47,20 @@ def test_resolve_lesson_by_slug(tmp_path: Path) -> None:
     folder.mkdir(parents=True)
     (folder / "gradients.md").write_text((FIXTURES / "plan_base.md").read_text(encoding="utf-8"), encoding="utf-8")
     assert resolve_lesson("gradients", Config(), tmp_path).resolve() == (folder / "gradients.md").resolve()
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        # A row whose title quantifies ("both") next to a status word that contains "issue".
+        ('"Knead" and "mix" both name one step: **NON-ISSUE**; only one is used.', "NON-ISSUE"),
+        ("Each photo caption: not an issue", "NON-ISSUE"),
+        ('"Proof time" missing -- FIXED: forty minutes.', "FIXED"),
+        # Near misses: sentences about every row are not rows.
+        ("Both issues from iteration 1 are fixed.", None),
+        ("None of the 3 findings remain.", None),
+    ],
+)
+def test_fix_list_items(text: str, status: str | None) -> None:
+    row = _text_row(1, text, None)
+    assert (row.status if row else None) == status
