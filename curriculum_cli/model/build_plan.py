@@ -46,7 +46,7 @@ _LESSON_NO = re.compile(r"lesson\s+(?P<n>\d+)", re.IGNORECASE)
 _DEFERRAL_PARENS = re.compile(r"\((?P<inner>[^()]*)\)\s*[.;,]?\s*$")
 #: Its start: a few lead words ("see", "covered in", "deferred to") then "lesson" or "module".
 _DEFERRAL_START = re.compile(
-    r"^\s*(?:(?:[a-z]+|→|->)\s*:?\s*){0,3}?(?=(?:lesson|module)\s+\d)", re.IGNORECASE,
+    r"^\s*(?:(?:[a-z]+|→|->)(?:\s*:\s*|\s+)){0,3}?(?=(?:lesson|module)\s+\d)", re.IGNORECASE,
 )
 _DEFERRAL_LESSON = re.compile(r"\blesson\s+(?P<n>\d+(?:\.\d+)*)", re.IGNORECASE)
 _DEFERRAL_MODULE = re.compile(r"\bmodule\s+(?P<m>\d+(?:\.\d+)*)", re.IGNORECASE)

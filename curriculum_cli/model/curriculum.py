@@ -317,7 +317,7 @@ def _api_name(claim: str) -> str | None:
     """The last part of ``claim`` when the claim is an API identifier (``random_split``,
     ``nn.Module``, ``.item()``, ``DataLoader``), else ``None``: plain words are concepts."""
     text = strip_markup(claim).strip()
-    text = re.sub(r"\(.*\)$", "", text).strip()
+    text = re.sub(r"\([^()]*\)$", "", text).strip()
     if not _IDENTIFIER.fullmatch(text):
         return None
     last = text.rsplit(".", 1)[-1]

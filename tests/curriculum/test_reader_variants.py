@@ -188,3 +188,13 @@ def test_the_graph_shows_a_notebook_only_lesson_as_built(census: Path) -> None:
     _complete_module(census)
     status = {node.slug: node.status for node in build_graph(open_curriculum(census)).nodes}
     assert status["formatting-values"] == "built"
+
+
+def test_long_scope_items_and_cells_are_read() -> None:
+    # A long run of letters in a parenthesis once made the deferral pattern backtrack for minutes.
+    from curriculum_cli.model.build_plan import _deferral
+    from curriculum_cli.model.curriculum import _api_name
+
+    assert _deferral("- Item (" + "a" * 20000 + ")") is None
+    assert _deferral("- Item (" + "see " * 5000 + "lesson 2: x)") is None
+    assert _api_name("(" * 20000) is None
