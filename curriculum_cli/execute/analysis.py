@@ -592,7 +592,10 @@ def _apis(chain: Chain, inventory: Inventory, issues: dict[str, list[Issue]], tr
             if api.startswith("torch.Tensor.") and not shown:
                 continue
             line = source.count("\n", 0, shown.start()) + 1 if shown else 1
-            report(api, "call", block, _line(block, line) if block.replacement is None else block.line)
+            # ``p.shape`` (not called) is an attribute: like a static one, reported
+            # only when some record names it.
+            kind = "attribute" if shown and api.startswith("torch.Tensor.") and not re.match(r"\s*\(", source[shown.end():]) else "call"
+            report(api, kind, block, _line(block, line) if block.replacement is None else block.line)
 
 
 #: Methods that, on an object the static pass cannot place, are torch's.

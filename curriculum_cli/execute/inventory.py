@@ -279,7 +279,10 @@ class Inventory:
 
     def knows(self, api: str) -> bool:
         """Does any record name ``api`` (so that a bare attribute use counts)?"""
-        return api in self.known.paths or api in self.taught.paths or api in self.excluded.paths
+        if api in self.known.paths or api in self.taught.paths or api in self.excluded.paths:
+            return True
+        method = tensor_method(api)
+        return method is not None and (method in self.known.methods or method in self.taught.methods)
 
 
 def tensor_method(api: str) -> str | None:

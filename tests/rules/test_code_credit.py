@@ -90,3 +90,21 @@ def test_a_constructor_keyword_explained_or_its_class_allowlisted_is_silent() ->
     assert "C203" not in _check(NORM, allowlist=("nn.LayerNorm",))
     commented = NORM.replace("False)", "False)  # elementwise_affine: no learnable scale")
     assert "C203" not in _check(commented, allowlist=("torch.nn",))
+
+
+def test_a_traced_tensor_attribute_no_record_names_is_not_an_api_finding() -> None:
+    called = {"torch.tensor", "torch.Tensor.item", "torch.Tensor.shape"}
+    assert "C201" not in _check(READINGS, allowlist=(".item",), called=called)
+
+
+def test_a_traced_tensor_attribute_a_later_record_names_is_reported() -> None:
+    called = {"torch.tensor", "torch.Tensor.item", "torch.Tensor.shape"}
+    rows = [ApiRow("basics (3.1)", 0, "`import torch`, `torch.tensor(data)`"), ApiRow("shapes (3.4)", 4, "`x.shape`")]
+    artifact = read_artifact("sensors.md", f"# Sensors\n\nText.\n\n```python\n{READINGS}```\n")
+    chain = Chain(artifact, analyze_chain(artifact.blocks))
+    chain.results = {b.index: BlockResult(b.index, "ok", called=called) for b in artifact.blocks}
+    issues: dict[str, list] = defaultdict(list)
+    check_chain(chain, build_inventory(rows, 1, (), (".item",)), 1e-4, issues, ["torch"])
+    assert [issue.message for issue in issues["C201"]] == [
+        "API `torch.Tensor.shape` is not taught by this lesson or an earlier one; taught later in `shapes (3.4)`"
+    ]
