@@ -38,6 +38,7 @@ from curriculum_cli.model.record import (
     ModuleRecord,
     RecordRow,
     best_match,
+    clear_match,
     concept_key,
 )
 from curriculum_cli.parse.markdown import Document, strip_markup
@@ -305,6 +306,10 @@ def trace_claim(
         named = _row_naming_api(name, rows)
         if named is not None:
             trace.row, trace.score = named, MATCH_THRESHOLD
+    if not trace.found:
+        clear, _ = clear_match(name, rows)
+        if clear is not None:
+            trace.row, trace.score = clear, MATCH_THRESHOLD
     if trace.shallow and trace.earlier:
         trace.deepened = _deepened_before(curriculum, lesson, name, claimed)
     return trace

@@ -269,6 +269,10 @@ _STOP = frozenset({"the", "a", "an", "of", "and", "for", "to", "in", "with", "as
 
 #: Score (0-100) at or above which two concept names are the same concept.
 MATCH_THRESHOLD = 85.0
+#: A paraphrase below ``MATCH_THRESHOLD`` still names a row when it scores at least this,
+#: shares a content word with it, and beats every other concept of the record by ``CLEAR_MARGIN``.
+LOOSE_THRESHOLD = 45.0
+CLEAR_MARGIN = 10.0
 
 
 def concept_key(name: str) -> str:
@@ -335,3 +339,26 @@ def best_match(claim: str, rows: list[RecordRow]) -> tuple[RecordRow | None, flo
         return None, 0.0
     _, score, index = found
     return rows[index], float(score)
+
+
+def clear_match(claim: str, rows: list[RecordRow]) -> tuple[RecordRow | None, float]:
+    """The row a paraphrase clearly names ("Output-size formula" -> "Output size of a
+    convolution"), else ``(None, 0)``.
+
+    The best row must score ``LOOSE_THRESHOLD`` or more, share a content word
+    with the claim and beat the next distinct concept of the same record by
+    ``CLEAR_MARGIN``.  A record with one concept gives no such evidence.
+    """
+    scored: dict[str, tuple[float, RecordRow]] = {}
+    for row in rows:
+        key = concept_key(row.concept)
+        score = concept_score(claim, row.concept)
+        if key not in scored or score > scored[key][0]:
+            scored[key] = (score, row)
+    ranked = sorted(scored.values(), key=lambda item: item[0], reverse=True)
+    if len(ranked) < 2:
+        return None, 0.0
+    (best, row), (second, _) = ranked[0], ranked[1]
+    if best >= LOOSE_THRESHOLD and best - second >= CLEAR_MARGIN and _stems(claim) & _stems(row.concept):
+        return row, best
+    return None, 0.0

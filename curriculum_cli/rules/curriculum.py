@@ -60,6 +60,9 @@ def concept_not_in_record(ctx: LessonContext) -> Iterator[Issue]:
 
     Names match tolerantly (case, punctuation, backticks, word order,
     qualifiers in parentheses, small edits, paraphrases sharing most words).
+    A looser paraphrase names a row when that row is clearly the closest
+    concept of the record (it shares a word with the claim and scores well
+    above every other concept there).
     A concept counts as recorded when the Concept Index, the lesson's
     per-lesson summary (concepts taught, mental models) or the record's
     mental-model table names it.  A cell citing several lessons

@@ -99,3 +99,19 @@ def test_depth_raise_claims_its_starting_depth(tmp_curriculum: Path, phase1: str
     doc.write_text(text)
     found = findings(tmp_curriculum, select=["X102"])
     assert {line for _, line, _ in found} == expected
+
+
+@pytest.mark.parametrize(
+    ("claim", "reported"),
+    [
+        # A paraphrase clearly closest to one row of the cited lesson's record names that row.
+        ("Creating tensors from scratch", False),
+        # Near misses: a concept the record lacks entirely, and a paraphrase two rows fit equally.
+        ("Gradient clipping", True),
+        ("Tensor attributes", True),
+    ],
+)
+def test_clear_paraphrase_names_its_row(tmp_curriculum: Path, claim: str, reported: bool) -> None:
+    doc = tmp_curriculum / "series-1/module-1-1/lessons/beta.md"
+    doc.write_text(doc.read_text().replace("| shape of a tensor | INTRODUCED | alpha (1.1.1) |", f"| {claim} | INTRODUCED | alpha (1.1.1) |"))
+    assert bool(findings(tmp_curriculum, select=["X101"])) is reported
