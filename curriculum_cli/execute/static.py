@@ -346,6 +346,12 @@ class _Visitor(ast.NodeVisitor):
             self.visit(statement)
         self.scopes.pop()
         self.bind(node.name, node.lineno)
+        if self.scopes[-1].kind == "module":  # ``class Net(nn.Module)``: its instances are torch objects
+            origin = next((found for found in map(self.origin, node.bases) if found), None)
+            if origin:
+                self.chain.origins[node.name] = origin
+            else:
+                self.chain.origins.pop(node.name, None)
 
     # -- comprehensions
 

@@ -108,3 +108,23 @@ def test_a_traced_tensor_attribute_a_later_record_names_is_reported() -> None:
     assert [issue.message for issue in issues["C201"]] == [
         "API `torch.Tensor.shape` is not taught by this lesson or an earlier one; taught later in `shapes (3.4)`"
     ]
+
+
+STATION = (
+    "import torch\nfrom torch import nn\n"
+    "class Station(nn.Module):\n"
+    "    def __init__(self):\n        super().__init__()\n        self.fc = nn.Linear(2, 1)\n"
+    "    def calibrate(self, offset=0.0):\n        return offset\n"
+    "station = Station()\n"
+    "station.calibrate(offset=0.5)\n"
+    "station.load_state_dict(station.state_dict(), strict=False)\n"
+)
+
+
+def test_a_keyword_of_an_inherited_torch_method_is_judged_on_a_subclass_instance() -> None:
+    found = _check(STATION, allowlist=("torch",))
+    assert found["C203"] == ["strict="]  # offset= belongs to the lesson's own method
+
+
+def test_an_inherited_method_keyword_explained_in_prose_is_silent() -> None:
+    assert "C203" not in _check(STATION, allowlist=("torch",), prose="With `strict` off, missing keys are ignored.")
