@@ -5,8 +5,8 @@ Sources, in course order:
 * module records: backticked code spans in Concept Index rows (concept and
   notes cells) of every lesson up to and including this one;
 * the lesson's own planning doc: new concepts, the scope's IS list, the target
-  concept, Phase 1 concepts and their notes (backticked spans and bare dotted
-  names such as ``torch.zeros()``);
+  concept, Phase 1 concepts and their notes, prerequisites, misconceptions and
+  examples (backticked spans and bare dotted names such as ``torch.zeros()``);
 * the allowlist: :data:`DEFAULT_ALLOWLIST` plus ``Config.allowlist``.
 
 A span teaches what it names: ```torch.no_grad()``` the function
@@ -369,6 +369,11 @@ def plan_texts(plan: LessonPlan | None) -> list[str]:
     if plan.target_concept:
         texts.append(plan.target_concept)
     texts.extend(f"{c.name} {c.notes}" for c in plan.concepts)
+    # What the student already has, and what the lesson plans to show while
+    # correcting a misconception or in an example, is named by the lesson itself.
+    texts.extend(p.concept for p in plan.prerequisites)
+    texts.extend(f"{m.text} {m.why} {m.negative_example}" for m in plan.misconceptions)
+    texts.extend(f"{e.name} {e.purpose} {e.why}" for e in plan.examples)
     return texts
 
 

@@ -107,3 +107,17 @@ def test_a_bare_backticked_name_teaches_the_attribute() -> None:
     inventory = build_inventory([], 0, ["`requires_grad` flag and its effect"])
     assert inventory.covers("torch.Tensor.requires_grad")
     assert not inventory.covers("torch.Tensor.grad_fn")
+
+
+def test_misconceptions_and_examples_of_the_lessons_own_plan_name_what_it_shows() -> None:
+    from curriculum_cli.execute.inventory import plan_texts
+    from curriculum_cli.model.plan import Example, LessonPlan, Misconception
+
+    plan = LessonPlan(
+        path="humidity.md",
+        misconceptions=[Misconception(text="A rounded reading is exact", negative_example="`.round()` drops the fraction")],
+        examples=[Example(name="Two sensors", purpose="compare them with `torch.isclose()`")],
+    )
+    inventory = build_inventory([], 0, plan_texts(plan))
+    assert inventory.covers("torch.Tensor.round") and inventory.covers("torch.isclose")
+    assert not inventory.covers("torch.Tensor.floor") and not inventory.covers("torch.allclose")
