@@ -320,6 +320,8 @@ _SUFFIXES = ("ations", "ation", "ings", "ing", "ies", "ed", "es", "s", "al")
 def _stem(word: str) -> str:
     """A crude stem: a common suffix dropped, then at most 6 letters ("immutability" ~ "immutable")."""
     for suffix in _SUFFIXES:
+        if suffix == "es" and word.endswith("es") and not word.endswith(("ses", "xes", "zes", "ches", "shes")):
+            continue  # "shapes" -> "shape" (by "s"), as "boxes" -> "box"
         if word.endswith(suffix) and len(word) - len(suffix) >= 4:
             word = word[: -len(suffix)]
             break
