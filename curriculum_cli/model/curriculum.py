@@ -35,11 +35,15 @@ from curriculum_cli.model.module_plan import ModulePlan, SequenceEntry
 from curriculum_cli.model.plan import Citation, LessonPlan
 from curriculum_cli.model.record import (
     MATCH_THRESHOLD,
+    LessonSummary,
     ModuleRecord,
     RecordRow,
     best_match,
     clear_match,
     concept_key,
+    concept_score,
+    covered_by,
+    material_stems,
 )
 from curriculum_cli.parse.markdown import Document, strip_markup
 
@@ -180,6 +184,14 @@ class CurriculumIndex:
                 owner = self.row_lesson(row, module.module_id)
                 if owner is not None:
                     self.summary_rows.setdefault(id(owner), []).append(row)
+        #: Per-lesson summaries of the records, by lesson.
+        self.summaries: dict[int, list[LessonSummary]] = {}
+        for module in curriculum.modules.values():
+            for summary in module.record.summaries if module.record else []:
+                owner = self._summary_lesson(summary, module.module_id)
+                if owner is not None:
+                    self.summaries.setdefault(id(owner), []).append(summary)
+        self._material: dict[int, tuple[set[str], set[str]]] = {}
         self.first: dict[str, Taught] = {}
         for lesson in curriculum.lessons:
             for row in self.rows.get(id(lesson), []):
@@ -201,6 +213,41 @@ class CurriculumIndex:
         if row.number is not None and module_id:
             return self.by_place.get((module_id, row.number))
         return None
+
+    def _summary_lesson(self, summary: LessonSummary, module_id: str | None) -> Lesson | None:
+        if not summary.slug.isdigit():
+            found = self.find(summary.slug, module_id)
+            if found is not None:
+                return found
+        if summary.number is not None and module_id:
+            return self.by_place.get((module_id, summary.number))
+        return None
+
+    def material(self, lesson: Lesson) -> tuple[set[str], set[str]]:
+        """Word stems of everything the records say ``lesson`` teaches (prose only, everything):
+        record rows (concept and Notes), per-lesson summary, mental models, slug and title.
+        Only when the record has no summary of the lesson do its own plan's target concept
+        and new concepts stand in for it."""
+        if id(lesson) in self._material:
+            return self._material[id(lesson)]
+        texts = [lesson.slug]
+        texts += [f"{row.concept} {row.notes}" for row in [*self.taught(lesson), *self.summary_rows.get(id(lesson), [])]]
+        texts += [f"{s.title} {s.text}" for s in self.summaries.get(id(lesson), [])]
+        if lesson.plan is not None:
+            texts.append(lesson.plan.plan.header.name or "")
+        if lesson.plan is not None and id(lesson) not in self.summaries:
+            plan = lesson.plan.plan
+            texts.append(plan.target_concept or "")
+            texts += [c.text for c in plan.cognitive_load.concepts] if plan.cognitive_load else []
+        self._material[id(lesson)] = material = material_stems(texts)
+        return material
+
+    def taught_elsewhere(self, name: str, lesson: Lesson) -> bool:
+        """Does the Concept Index of a lesson other than ``lesson`` name ``name``?"""
+        return any(
+            concept_score(name, row.concept) >= MATCH_THRESHOLD
+            for other, rows in self.rows.items() if other != id(lesson) for row in rows
+        )
 
     def taught(self, lesson: Lesson) -> list[RecordRow]:
         """The Concept Index rows recording what ``lesson`` taught."""
@@ -239,9 +286,13 @@ class Trace:
     unrecorded: bool = False
     gap: bool = False
 
+    #: No row names the claim, but its words are all in what the cited lesson teaches
+    #: (see :meth:`CurriculumIndex.material`): taught, at no depth the record states.
+    covered: bool = False
+
     @property
     def found(self) -> bool:
-        return self.row is not None and self.score >= MATCH_THRESHOLD
+        return self.covered or self.row is not None and self.score >= MATCH_THRESHOLD
 
     #: A lesson between the cited one and this one that raised the concept to the claimed depth.
     deepened: RecordRow | None = None
@@ -251,8 +302,8 @@ class Trace:
         """The record teaches the concept less deeply than claimed (and no earlier lesson raised it)."""
         have = self.row.depth.depth if self.row else None
         return (
-            self.found and self.claimed is not None and have is not None and have < self.claimed
-            and self.deepened is None
+            self.found and not self.covered and self.claimed is not None and have is not None
+            and have < self.claimed and self.deepened is None
         )
 
     @property
@@ -310,6 +361,10 @@ def trace_claim(
         clear, _ = clear_match(name, rows)
         if clear is not None:
             trace.row, trace.score = clear, MATCH_THRESHOLD
+    # Words found in the cited lesson's material never outweigh another lesson's row that
+    # names the claim: then the citation is wrong.
+    if not trace.found and not trace.unrecorded and covered_by(name, index.material(source)):
+        trace.covered = not index.taught_elsewhere(name, source)
     if trace.shallow and trace.earlier:
         trace.deepened = _deepened_before(curriculum, lesson, name, claimed)
     return trace

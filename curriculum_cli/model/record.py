@@ -62,6 +62,8 @@ class LessonSummary:
     type_raw: str = ""
     #: The human title of a ``### Lesson 2: Title`` heading.
     title: str = ""
+    #: What the summary says the lesson did (deferred / not-covered parts left out).
+    text: str = ""
 
 
 @dataclass
@@ -139,6 +141,7 @@ def build_record(doc: Document, fallback_id: str | None = None) -> ModuleRecord:
             summary = _summary(child)
             if summary is None:
                 continue
+            summary.text = _summary_text(child)
             record.summaries.append(summary)
             record.taught += [
                 RecordRow(
@@ -176,6 +179,30 @@ def _summary(section: Section) -> LessonSummary | None:
         line=section.line, slug=match["slug"], number=int(found.group()) if found else None,
         type_raw=kind.group(1).upper() if kind else "",
     )
+
+
+_NOT_TAUGHT_LABEL = frozenset({"not", "deferred", "excluded", "scope", "later"})
+
+
+def _summary_text(section: Section) -> str:
+    """The prose of a per-lesson summary, without its "What is NOT covered (deferred)" parts."""
+    out: list[str] = []
+    skipping = False
+    for block in section.all_blocks():
+        if isinstance(block, Paragraph):
+            lines = block.text.split("\n")
+        elif isinstance(block, ListBlock):
+            lines = [item.text for item in block.items]
+            lines += [sub.text for item in block.items for child in item.children for sub in child.items]
+        else:
+            continue
+        for line in lines:
+            found = fields_in(line, 0)
+            if found:
+                skipping = bool(_NOT_TAUGHT_LABEL & set(words(found[0].label)))
+            if not skipping:
+                out.append(line)
+    return strip_markup(" ".join(out))
 
 
 def _depth_hint(text: str) -> str:
@@ -330,6 +357,59 @@ def _stem(word: str) -> str:
 
 def _stems(name: str) -> set[str]:
     return {_stem(w) for w in _core_key(name).split()}
+
+
+#: Words that frame a topic rather than name it ("CNN architecture", "Train/eval distinction").
+FRAMING_WORDS = frozenset({
+    "architecture", "distinction", "difference", "differences", "basics", "concept", "concepts", "idea",
+    "ideas", "overview", "intuition", "usage", "mechanics", "fundamentals",
+})
+_CALL_ARGS = re.compile(r"(?<=\w)\([^()]*\)")
+_DOTTED_PREFIX = re.compile(r"\b(?:[A-Za-z_]\w*\.)+(?=[A-Za-z_])")
+
+
+def claim_stems(claim: str) -> set[str]:
+    """Content-word stems of a claim: ``argmax(dim=1)`` -> ``argmax``, ``nn.Conv2d weight shape`` ->
+    ``conv2d``, ``weight``, ``shape``; filler, framing words, numbers and 1-2 letter words dropped."""
+    text = _DOTTED_PREFIX.sub("", _CALL_ARGS.sub(" ", strip_markup(claim).replace("`", " ")))
+    return {
+        _stem(w) for w in words(text)
+        if w not in _STOP and w not in FRAMING_WORDS and len(w) >= 3 and not w.isdigit()
+    }
+
+
+_CODE_SPAN = re.compile(r"`[^`]*`")
+_CODE_TOKEN = re.compile(r"`|\w\(|\w\.\w|\w_\w|[a-z][A-Z]|^\.")
+
+
+def material_stems(texts: list[str]) -> tuple[set[str], set[str]]:
+    """Stems of a lesson's teaching material (record rows, Notes, summary, plan): (prose only, everything)."""
+    prose = {_stem(w) for text in texts for w in words(strip_markup(_CODE_SPAN.sub(" ", text)))}
+    return prose, prose | {_stem(w) for text in texts for w in words(strip_markup(text).replace("`", " "))}
+
+
+def _stem_present(stem: str, material: set[str]) -> bool:
+    if stem in material:
+        return True
+    # "eval" ~ "evaluation", "norm" ~ "normalization", "draw" ~ "drawn": the claim's short word
+    # begins a word of the material (never the reverse: "case" does not teach "casefold").
+    return len(stem) >= 4 and any(m.startswith(stem) for m in material)
+
+
+def covered_by(claim: str, material: tuple[set[str], set[str]]) -> bool:
+    """Are (nearly) all content words of ``claim`` in a lesson's teaching ``material``?
+
+    Every word must be there; a claim of four or more content words may miss one.
+    A claim of one plain word ("Title") must be in the prose: code in the Notes
+    (```.title()```) is an API, not that concept.
+    """
+    stems = claim_stems(claim)
+    if not stems:
+        return False
+    prose, everything = material
+    where = prose if len(stems) == 1 and not _CODE_TOKEN.search(claim.strip()) else everything
+    missing = sum(not _stem_present(stem, where) for stem in stems)
+    return missing == 0 or (len(stems) >= 4 and missing <= 1)
 
 
 def best_match(claim: str, rows: list[RecordRow]) -> tuple[RecordRow | None, float]:

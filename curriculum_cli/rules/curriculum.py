@@ -66,7 +66,18 @@ def concept_not_in_record(ctx: LessonContext) -> Iterator[Issue]:
     A concept counts as recorded when the Concept Index, the lesson's
     per-lesson summary (concepts taught, mental models) or the record's
     mental-model table names it.  A cell citing several lessons
-    (``a (1.1), b (1.2)``) holds when one of them recorded the concept.  When
+    (``a (1.1), b (1.2)``) holds when one of them recorded the concept.
+
+    When no row names it, the claim still counts as taught when its content
+    words (stemmed; filler and framing words such as "distinction" or
+    "architecture" ignored; ``nn.Conv2d`` read as ``conv2d``, ``argmax(dim=1)``
+    as ``argmax``) are all in what the cited lesson teaches: its record rows
+    and their Notes, its per-lesson summary (not what the summary defers),
+    its mental models, slug and title, and, when the record has no summary of
+    it, its planning doc's target concept and new concepts.  A claim of four
+    or more words may miss one; a single plain word must be in prose, not
+    only in code.  Such a claim is never checked for depth (X102), and it is
+    still reported when another lesson's Concept Index names it.  When
     nothing matches, the message names the closest row of that lesson's
     record; a lesson with no rows at all is reported once per document.
     """

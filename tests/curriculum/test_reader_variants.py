@@ -129,6 +129,43 @@ def test_a_plain_word_does_not_match_an_api_in_the_notes(census: Path) -> None:
     assert _findings(census) == {(FORMATTING, line + 1, "X101")}
 
 
+def _prereq(census: Path, claim: str) -> int:
+    """Add a prerequisite ``claim`` citing case-methods; its line."""
+    row = f"| {claim} | INTRODUCED | DEVELOPED | case-methods (1.1) | OK | needed for the exercise |"
+    return _edit(census, FORMATTING, PREREQ, PREREQ + "\n" + row) + 1
+
+
+@pytest.mark.parametrize("claim", [
+    # Every word is in what the cited lesson teaches (row names, Notes, summary), just not as one row.
+    "Upper and lower case",
+    "lower() and upper()",
+])
+def test_a_claim_worded_from_the_cited_lessons_material_is_taught(census: Path, claim: str) -> None:
+    _prereq(census, claim)
+    assert _findings(census) == set()
+
+
+def test_a_claim_whose_words_the_cited_lesson_lacks_is_still_reported(census: Path) -> None:
+    line = _prereq(census, "Splitting on a separator")
+    assert _findings(census) == {(FORMATTING, line, "X101")}
+
+
+def test_what_a_summary_defers_is_not_taught(census: Path) -> None:
+    _edit(census, f"{M11}/record.md", "- Removing surrounding whitespace",
+          "- Removing surrounding whitespace\n\n**What is NOT covered:** splitting on a separator")
+    line = _prereq(census, "Splitting on a separator")
+    assert _findings(census) == {(FORMATTING, line, "X101")}
+
+
+@pytest.mark.parametrize("claim", ["Format specifiers for width and precision", "Width and precision"])
+def test_a_concept_another_lesson_records_is_reported_against_the_wrong_citation(census: Path, claim: str) -> None:
+    # case-methods' Notes now use every word, but formatting-values' row is the concept.
+    _edit(census, f"{M11}/record.md", "| Trimming whitespace | DEVELOPED | case-methods | `.strip()` |",
+          "| Trimming whitespace | DEVELOPED | case-methods | `.strip()` before a format specifier sets width and precision |")
+    line = _prereq(census, claim)
+    assert _findings(census) == {(FORMATTING, line, "X101")}
+
+
 # --------------------------------------------------------------------------- P103
 
 ROW = "| Only variables go in braces | Examples use names | An expression inside braces | Practice |"

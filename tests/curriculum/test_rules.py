@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from curriculum_cli import api
-from curriculum_cli.model.record import concept_score
+from curriculum_cli.model.record import claim_stems, concept_score, covered_by, material_stems
 from curriculum_cli.rules.registry import all_rules
 
 from .conftest import CLEAN, DEFECTS, expected_markers, findings, static_config
@@ -120,3 +120,35 @@ def test_clear_paraphrase_names_its_row(tmp_curriculum: Path, claim: str, report
     doc = tmp_curriculum / "series-1/module-1-1/lessons/beta.md"
     doc.write_text(doc.read_text().replace("| shape of a tensor | INTRODUCED | alpha (1.1.1) |", f"| {claim} | INTRODUCED | alpha (1.1.1) |"))
     assert bool(findings(tmp_curriculum, select=["X101"])) is reported
+
+
+@pytest.mark.parametrize(
+    ("claim", "stems"),
+    [
+        ("`df.groupby(\"region\")` totals", {"groupb", "total"}),
+        ("Kneading basics", {"knead"}),
+        ("Proofing vs baking distinction", {"proof", "baking"}),
+        ("np.linalg.norm(v, ord=2)", {"norm"}),
+    ],
+)
+def test_claim_stems_keep_only_content_words(claim: str, stems: set[str]) -> None:
+    assert claim_stems(claim) == stems
+
+
+@pytest.mark.parametrize(
+    ("claim", "covered"),
+    [
+        ("Proof time and oven heat", True),  # every word is in the material
+        ("Proofing vs baking distinction", True),  # "proof" begins "proofing", framing word ignored
+        ("Rye flour hydration levels", True),  # four words, one ("rye") missing
+        ("Rye sourdough", False),  # two words, one missing
+        ("Scoring", False),  # one plain word found only in code (`scoring()`)
+        ("scoring()", True),  # the same word as an API
+    ],
+)
+def test_claim_covered_by_lesson_material(claim: str, covered: bool) -> None:
+    material = material_stems([
+        "Proofing dough | the oven heat decides the proof time", "flour and hydration levels; `scoring()`",
+        "Baking a loaf",
+    ])
+    assert covered_by(claim, material) is covered
