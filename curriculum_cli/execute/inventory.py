@@ -84,6 +84,8 @@ _BARE = re.compile(r"(?<![\w.`])((?:%s)(?:\.[A-Za-z_]\w*)+)(\([^()]*\))?" % "|".
 _DOTTED = re.compile(r"(?<![\w])(\.?[A-Za-z_]\w*(?:\s*\.\s*[A-Za-z_]\w*)*)")
 _TOP_KEYWORD = re.compile(r"(?<![\w.])([A-Za-z_]\w*)=(?!=)")
 _PAREN_KEYWORD = re.compile(r"([A-Za-z_]\w*)\s*=(?!=)")
+#: A parameter named alone in a signature: ``nn.GRU(input_size, hidden_size)``.
+_PARAMETER = re.compile(r"[(,]\s*([A-Za-z_]\w*)\s*(?=[,)])")
 _FROM_IMPORT = re.compile(r"from\s+([A-Za-z_][\w.]*)\s+import\s+\(?\s*([A-Za-z_][\w\s,]*?)\)?\s*$")
 
 
@@ -143,6 +145,7 @@ def parse_span(span: str) -> Taught:
         return taught
     taught.keywords.update(_PAREN_KEYWORD.findall("".join(inner)))
     taught.keywords.update(_TOP_KEYWORD.findall("".join(outer)))
+    taught.keywords.update(_PARAMETER.findall(span))  # whatever the callee, the name is taught
     for match in _DOTTED.finditer(span):
         _teach_name(re.sub(r"\s+", "", match.group(1)), taught)
     bare = span.strip()

@@ -128,3 +128,19 @@ def test_a_keyword_of_an_inherited_torch_method_is_judged_on_a_subclass_instance
 
 def test_an_inherited_method_keyword_explained_in_prose_is_silent() -> None:
     assert "C203" not in _check(STATION, allowlist=("torch",), prose="With `strict` off, missing keys are ignored.")
+
+
+GAUGES = "import torch\nfrom torch import nn\nstep = nn.GRUCell(input_size=2, hidden_size=6)\n"
+
+
+def test_parameters_a_record_names_in_another_signature_are_credited_by_name() -> None:
+    records = ("Whole sequences of gauge readings `nn.GRU(input_size, hidden_size, batch_first=True)`",)
+    assert "C203" not in _check(GAUGES, records=records)
+
+
+def test_a_keyword_no_signature_names_is_still_unexplained() -> None:
+    records = ("Whole sequences of gauge readings `nn.GRU(input_size, batch_first=True)`, `nn.GRU(x)`",)
+    assert _check(GAUGES, records=records)["C203"] == ["hidden_size="]
+    mixed = GAUGES + "norm = nn.BatchNorm1d(6, affine=False)\n"
+    records = ("`nn.GRU(input_size, hidden_size)` over the gauges",)
+    assert _check(mixed, records=records)["C203"] == ["affine="]
