@@ -43,6 +43,7 @@ from curriculum_cli.model.record import (
     concept_key,
     concept_score,
     covered_by,
+    deepest_plausible,
     material_stems,
 )
 from curriculum_cli.parse.markdown import Document, strip_markup
@@ -360,7 +361,8 @@ def trace_claim(
     if not trace.found:
         clear, _ = clear_match(name, rows)
         if clear is not None:
-            trace.row, trace.score = clear, MATCH_THRESHOLD
+            # A paraphrase may mean another plausible row of the lesson: hold it to the deepest.
+            trace.row, trace.score = deepest_plausible(name, rows, clear), MATCH_THRESHOLD
     # Words found in the cited lesson's material never outweigh another lesson's row that
     # names the claim: then the citation is wrong.
     if not trace.found and not trace.unrecorded and covered_by(name, index.material(source)):

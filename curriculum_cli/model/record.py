@@ -300,6 +300,8 @@ MATCH_THRESHOLD = 85.0
 #: shares a content word with it, and beats every other concept of the record by ``CLEAR_MARGIN``.
 LOOSE_THRESHOLD = 45.0
 CLEAR_MARGIN = 10.0
+#: A row scoring at least this could be what a loosely matched paraphrase means.
+PLAUSIBLE_THRESHOLD = LOOSE_THRESHOLD - CLEAR_MARGIN
 
 
 def concept_key(name: str) -> str:
@@ -444,3 +446,14 @@ def clear_match(claim: str, rows: list[RecordRow]) -> tuple[RecordRow | None, fl
     if best >= LOOSE_THRESHOLD and best - second >= CLEAR_MARGIN and _stems(claim) & _stems(row.concept):
         return row, best
     return None, 0.0
+
+
+def deepest_plausible(claim: str, rows: list[RecordRow], named: RecordRow) -> RecordRow:
+    """Of ``named`` (the row a paraphrase loosely names) and every row scoring ``PLAUSIBLE_THRESHOLD``
+    or more, the one at the deepest depth: the depth a paraphrase can be held to."""
+    deepest = named
+    for row in rows:
+        have, best = row.depth.depth, deepest.depth.depth
+        if have is not None and (best is None or have > best) and concept_score(claim, row.concept) >= PLAUSIBLE_THRESHOLD:
+            deepest = row
+    return deepest

@@ -109,7 +109,10 @@ def depth_above_record(ctx: LessonContext) -> Iterator[Issue]:
     Phase 1 rows are compared by their Depth, prerequisites by their Actual
     Depth (a prerequisite marked GAP is skipped: the gap is the point).  A
     lesson between the cited one and this one that recorded the concept at
-    the claimed depth satisfies the claim.
+    the claimed depth satisfies the claim.  A paraphrase that names no row
+    closely (the looser match of X101) may mean any row of the cited lesson
+    scoring nearly as well; it is compared with the deepest of those, so it is
+    reported only when it claims more than every row it could mean.
     """
     for trace in _traces(ctx):
         if trace.source is None or not trace.earlier or not trace.shallow or trace.row is None or trace.claimed is None:

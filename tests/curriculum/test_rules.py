@@ -123,6 +123,32 @@ def test_clear_paraphrase_names_its_row(tmp_curriculum: Path, claim: str, report
 
 
 @pytest.mark.parametrize(
+    ("claim", "depth", "reported"),
+    [
+        # A loose paraphrase that also fits a DEVELOPED row of the cited lesson is held to that row.
+        ("Text into integer ids", "DEVELOPED", False),
+        # Near misses: deeper than every row it could mean, and an exact name checked strictly.
+        ("Text into integer ids", "APPLIED", True),
+        ("Integer ids in a tensor", "DEVELOPED", True),
+    ],
+)
+def test_paraphrase_depth_is_judged_against_the_deepest_plausible_row(
+    tmp_curriculum: Path, claim: str, depth: str, reported: bool
+) -> None:
+    record = tmp_curriculum / "series-1/module-1-1/record.md"
+    record.write_text(record.read_text().replace(
+        "| Tensor shape | INTRODUCED | alpha | `.shape` |\n",
+        "| Tensor shape | INTRODUCED | alpha | `.shape` |\n"
+        "| Splitting text on spaces | DEVELOPED | alpha | `str.split()` |\n"
+        "| Integer ids in a tensor | INTRODUCED | alpha | `torch.tensor(ids)` |\n",
+    ))
+    doc = tmp_curriculum / "series-1/module-1-1/lessons/beta.md"
+    doc.write_text(doc.read_text().replace("| shape of a tensor | INTRODUCED | alpha (1.1.1) |", f"| {claim} | {depth} | alpha (1.1.1) |"))
+    assert not findings(tmp_curriculum, select=["X101"])
+    assert bool(findings(tmp_curriculum, select=["X102"])) is reported
+
+
+@pytest.mark.parametrize(
     ("claim", "stems"),
     [
         ("`df.groupby(\"region\")` totals", {"groupb", "total"}),
