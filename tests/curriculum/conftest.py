@@ -14,6 +14,8 @@ from curriculum_cli.config import Config, ExecConfig
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "curriculum"
 CLEAN = FIXTURES / "clean"
 DEFECTS = FIXTURES / "defects"
+#: The clean curriculum written in every planning-side census form.
+CENSUS = Path(__file__).resolve().parent.parent / "fixtures" / "census-docs"
 _EXPECT = re.compile(r"<!-- expect: ([A-Z0-9, ]+) -->")
 
 
@@ -47,4 +49,21 @@ def tmp_curriculum(tmp_path: Path) -> Path:
     """A writable copy of the clean fixture curriculum."""
     target = tmp_path / "course"
     shutil.copytree(CLEAN, target)
+    return target
+
+
+def edit_once(root: Path, relative: str, old: str, new: str) -> int:
+    """Replace ``old`` once in a fixture file; return the (1-based) line of the edit."""
+    path = root / relative
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, old
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    return text[: text.index(old)].count("\n") + 1
+
+
+@pytest.fixture
+def census(tmp_path: Path) -> Path:
+    """A writable copy of the census-docs curriculum."""
+    target = tmp_path / "census"
+    shutil.copytree(CENSUS, target)
     return target

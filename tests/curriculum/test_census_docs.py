@@ -12,11 +12,9 @@ planted defect below must give exactly its finding.
 
 from __future__ import annotations
 
-import shutil
 from collections import Counter
 from pathlib import Path
 
-import pytest
 from typer.testing import CliRunner
 
 from curriculum_cli import api
@@ -24,7 +22,9 @@ from curriculum_cli.cli import app
 from curriculum_cli.config import Config, ExecConfig
 from curriculum_cli.load.curriculum import load_curriculum
 
-CENSUS = Path(__file__).resolve().parent.parent / "fixtures" / "census-docs"
+from .conftest import CENSUS
+from .conftest import edit_once as _edit
+
 M11 = "series-1/module-1-1"
 
 
@@ -54,22 +54,6 @@ def test_course_order_follows_the_plans() -> None:
     types = {x.slug: x.type.value if x.type else None for x in curriculum.lessons}
     assert types["case-methods"] == "STRETCH" and types["formatting-values"] == "CONSOLIDATE"
     assert types["reading-files"] == "CONSOLIDATE"
-
-
-def _edit(root: Path, relative: str, old: str, new: str) -> int:
-    """Replace ``old`` once in a fixture file; return the (1-based) line of the edit."""
-    path = root / relative
-    text = path.read_text(encoding="utf-8")
-    assert text.count(old) == 1, old
-    path.write_text(text.replace(old, new), encoding="utf-8")
-    return text[: text.index(old)].count("\n") + 1
-
-
-@pytest.fixture
-def census(tmp_path: Path) -> Path:
-    target = tmp_path / "census"
-    shutil.copytree(CENSUS, target)
-    return target
 
 
 CASE = f"{M11}/lessons/case-methods.md"

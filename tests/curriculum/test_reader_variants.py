@@ -9,7 +9,6 @@ in a row's Notes (X101); a ``|`` inside a code span that splits a table row
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -17,7 +16,8 @@ import pytest
 from curriculum_cli import api
 from curriculum_cli.config import Config, ExecConfig
 
-CENSUS = Path(__file__).resolve().parent.parent / "fixtures" / "census-docs"
+from .conftest import edit_once as _edit
+
 M11 = "series-1/module-1-1"
 FORMATTING = f"{M11}/lessons/formatting-values.md"
 
@@ -33,21 +33,6 @@ def _report(root: Path, **config: object) -> list[tuple[str, int | None, str, st
 
 def _findings(root: Path, **config: object) -> set[tuple[str, int | None, str]]:
     return {(path, line, code) for path, line, code, _ in _report(root, **config)}
-
-
-def _edit(root: Path, relative: str, old: str, new: str) -> int:
-    path = root / relative
-    text = path.read_text(encoding="utf-8")
-    assert text.count(old) == 1, old
-    path.write_text(text.replace(old, new), encoding="utf-8")
-    return text[: text.index(old)].count("\n") + 1
-
-
-@pytest.fixture
-def census(tmp_path: Path) -> Path:
-    target = tmp_path / "census"
-    shutil.copytree(CENSUS, target)
-    return target
 
 
 # --------------------------------------------------------------------------- X402

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -240,18 +240,6 @@ def test_writes_outside_the_temp_dir_are_refused(ex: Executor, tmp_path: Path) -
     assert not target.exists()
 
 
-def _processes_with(marker: str) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                if marker.encode() in (entry / "cmdline").read_bytes():
-                    found.append(int(entry.name))
-            except OSError:
-                continue
-    return found
-
-
 LEAK = (
     "import subprocess, os\n"
     "subprocess.Popen(['sleep', '{marker}'], start_new_session=True)\n"
@@ -262,14 +250,14 @@ LEAK = (
 
 
 @pytest.mark.parametrize("then", ["", "while True:\n    pass"])
-def test_no_process_is_left_behind(ex: Executor, then: str) -> None:
+def test_no_process_is_left_behind(ex: Executor, then: str, processes_with: Callable[[str], list[int]]) -> None:
     marker = f"987.{len(then)}{os.getpid()}"
     results = ex.run_chain([block(LEAK.format(marker=marker)), block(then or "pass", index=1)])
     assert results[0].status == "ok"
-    assert _processes_with(marker) == []
+    assert processes_with(marker) == []
 
 
-def test_fallbacks_without_namespaces(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_fallbacks_without_namespaces(monkeypatch: pytest.MonkeyPatch, processes_with: Callable[[str], list[int]]) -> None:
     """Orphans are reaped by the subreaper sweep; Python sockets are refused."""
     monkeypatch.setenv("CURRICULUM_EXEC_NO_NAMESPACES", "1")
     marker = f"986.{os.getpid()}"
@@ -281,7 +269,7 @@ def test_fallbacks_without_namespaces(monkeypatch: pytest.MonkeyPatch) -> None:
         assert plain.sandbox["pid_namespace"] is False
     assert results[0].status == "ok"
     assert (results[1].status, results[1].message) == ("environment", "[Errno 101] network disabled by curriculum")
-    assert _processes_with(marker) == []
+    assert processes_with(marker) == []
 
 
 def test_close_stops_the_worker() -> None:

@@ -20,7 +20,7 @@ import stat
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -221,18 +221,6 @@ def test_killing_the_worker_is_not_a_pass() -> None:
     assert (second.status, second.exception) == ("not-run", EXECUTOR_FAILURE)
 
 
-def _processes_with(marker: str) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                if marker.encode() in (entry / "cmdline").read_bytes():
-                    found.append(int(entry.name))
-            except OSError:
-                continue
-    return found
-
-
 ESCAPE = (
     "import os, signal, subprocess\n"
     "if os.fork() == 0:\n"
@@ -244,11 +232,11 @@ ESCAPE = (
 )
 
 
-def test_forked_processes_do_not_outlive_the_run(hx: Executor) -> None:
+def test_forked_processes_do_not_outlive_the_run(hx: Executor, processes_with: Callable[[str], list[int]]) -> None:
     marker = f"983.{os.getpid()}{int(bool(hx.sandbox.get('namespaces')))}"
     results = hx.run_chain([block(ESCAPE.format(marker=marker)), block("import time\ntime.sleep(0.2)", 1)])
     assert all(r.status == "ok" for r in results) or _refused(results[0])
-    assert _processes_with(marker) == []
+    assert processes_with(marker) == []
 
 
 def test_the_process_limit_is_claimed_only_where_it_binds(hx: Executor) -> None:
